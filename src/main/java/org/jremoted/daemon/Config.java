@@ -1,0 +1,149 @@
+package org.jremoted.daemon;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.jremoted.protocol.Values;
+import org.jremoted.transport.ListenerSettings;
+
+/**
+ * The daemon's configuration, read from the environment the way pacemaker-remoted reads it:
+ * {@code PCMK_<name>} first, then {@code HA_<name>}; an invalid value is warned about and replaced
+ * by the default.
+ *
+ * @param warnings problems found while reading, logged once logging is up
+ */
+public record Config(
+        int remotePort,
+        String remoteAddress,
+        Path authkeyLocation,
+        String tlsPriorities,
+        String logfile,
+        String logfacility,
+        boolean debug,
+        boolean stderr,
+        String nodeStartState,
+        long sbdWatchdogTimeoutMs,
+        Path schemaDirectory,
+        int maxMessageBytes,
+        int compressThresholdBytes,
+        List<String> warnings) {
+
+    public static final int DEFAULT_PORT = 3121;
+    public static final String DEFAULT_LOGFILE = "/var/log/pacemaker/pacemaker.log";
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+    public static final int DEFAULT_COMPRESS_THRESHOLD = 4 * 1024 * 1024;
+
+    public Config {
+        warnings = List.copyOf(warnings);
+    }
+
+    /** Read every honoured variable from an environment map. */
+    public static Config fromEnvironment(Map<String, String> env) {
+        java.util.ArrayList<String> warnings = new java.util.ArrayList<>();
+        BiConsumer<String, String> warn = (name, msg) -> warnings.add(msg);
+
+        int port = DEFAULT_PORT;
+        String portText = option(env, "remote_port");
+        if (portText != null) {
+            port = parsePort(portText);
+            if (port < 0) {
+                warn.accept("remote_port", "Environment variable PCMK_remote_port has invalid value '"
+                        + portText + "', using " + DEFAULT_PORT + " instead");
+                port = DEFAULT_PORT;
+            }
+        }
+        String authkey = option(env, "authkey_location");
+        String logfile = option(env, "logfile");
+        if (logfile == null || logfile.isEmpty()) {
+            logfile = DEFAULT_LOGFILE;
+        }
+        String facility = option(env, "logfacility");
+        if (facility == null || facility.isEmpty()) {
+            facility = "daemon";
+        }
+        String debugText = option(env, "debug");
+        boolean debug = Values.isTrue(debugText)
+                || (debugText != null && (debugText.contains("pacemaker-remoted") || debugText.contains("jremoted")));
+        String stderrText = option(env, "stderr");
+        boolean stderr = Values.isTrue(stderrText)
+                || (stderrText != null && stderrText.contains("pacemaker-remoted"));
+
+        long sbd = 0;
+        String sbdText = env.get("SBD_WATCHDOG_TIMEOUT");
+        if (sbdText != null && !sbdText.isBlank()) {
+            sbd = Values.durationMs(sbdText).orElse(0);
+            if (sbd < 0) {
+                sbd = 0;
+            }
+        }
+        String schemaDir = option(env, "remote_schema_directory");
+
+        int maxMessage = positiveInt(env, "JREMOTED_MAX_MESSAGE_SIZE", DEFAULT_MAX_MESSAGE_BYTES, warnings);
+        int compress = positiveInt(env, "JREMOTED_COMPRESS_THRESHOLD", DEFAULT_COMPRESS_THRESHOLD, warnings);
+        String start = option(env, "node_start_state");
+
+        return new Config(port, emptyToNull(option(env, "remote_address")),
+                authkey == null || authkey.isEmpty() ? null : Path.of(authkey),
+                emptyToNull(option(env, "tls_priorities")), logfile, facility, debug, stderr,
+                emptyToNull(start), sbd,
+                Path.of(schemaDir == null || schemaDir.isEmpty() ? "/var/lib/pacemaker/schemas" : schemaDir),
+                maxMessage, compress, warnings);
+    }
+
+    /** The listener's part of the configuration. */
+    public ListenerSettings listenerSettings() {
+        return new ListenerSettings(remoteAddress, remotePort, tls13Allowed(), 10_000, maxMessageBytes,
+                compressThresholdBytes, (int) Math.min(Integer.MAX_VALUE, sbdWatchdogTimeoutMs / 2));
+    }
+
+    /**
+     * GnuTLS priority strings cannot be interpreted here; the one setting administrators use with
+     * Pacemaker Remote, switching TLS 1.3 off, is honoured.
+     */
+    public boolean tls13Allowed() {
+        return tlsPriorities == null || !tlsPriorities.contains("-VERS-TLS1.3");
+    }
+
+    /** {@code PCMK_<name>}, then {@code HA_<name>}. */
+    static String option(Map<String, String> env, String name) {
+        String v = env.get("PCMK_" + name);
+        return v != null ? v : env.get("HA_" + name);
+    }
+
+    /** As strtol would read it: leading digits count, trailing garbage is ignored. -1 if invalid. */
+    static int parsePort(String text) {
+        String t = text.trim();
+        int end = 0;
+        while (end < t.length() && Character.isDigit(t.charAt(end))) {
+            end++;
+        }
+        if (end == 0 || end > 6) {
+            return -1;
+        }
+        int port = Integer.parseInt(t.substring(0, end));
+        return port < 1 || port > 65535 ? -1 : port;
+    }
+
+    private static int positiveInt(Map<String, String> env, String name, int dflt, List<String> warnings) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the warning
+        }
+        warnings.add("Environment variable " + name + " has invalid value '" + v + "', using " + dflt + " instead");
+        return dflt;
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

@@ -1,0 +1,111 @@
+package org.jremoted.transport;
+
+import java.util.Vector;
+import java.util.function.Supplier;
+import org.bouncycastle.tls.BasicTlsPSKExternal;
+import org.bouncycastle.tls.CipherSuite;
+import org.bouncycastle.tls.NamedGroup;
+import org.bouncycastle.tls.PRFAlgorithm;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.PskIdentity;
+import org.bouncycastle.tls.PSKTlsServer;
+import org.bouncycastle.tls.TlsPSKExternal;
+import org.bouncycastle.tls.TlsPSKIdentityManager;
+import org.bouncycastle.tls.crypto.TlsCrypto;
+
+/**
+ * The TLS-PSK server side of one connection, as GnuTLS-based Pacemaker clients expect it: TLS 1.3
+ * with an external PSK (psk_dhe_ke), or TLS 1.2 PSK suites. Every identity is accepted; the key is
+ * the whole authkey file.
+ */
+final class PskTlsServer extends PSKTlsServer {
+
+    /**
+     * TLS 1.3 suites limited to SHA-256: GnuTLS binds external PSKs to SHA-256, so a SHA-384 suite
+     * would make the key schedules disagree. TLS 1.2 suites cover PSK, DHE-PSK and ECDHE-PSK.
+     */
+    static final int[] CIPHER_SUITES = {
+        CipherSuite.TLS_AES_128_GCM_SHA256,
+        CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
+        CipherSuite.TLS_AES_128_CCM_SHA256,
+        CipherSuite.TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256,
+        CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256,
+        CipherSuite.TLS_DHE_PSK_WITH_AES_256_GCM_SHA384,
+        CipherSuite.TLS_DHE_PSK_WITH_AES_128_GCM_SHA256,
+        CipherSuite.TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256,
+        CipherSuite.TLS_PSK_WITH_AES_256_GCM_SHA384,
+        CipherSuite.TLS_PSK_WITH_AES_128_GCM_SHA256,
+        CipherSuite.TLS_PSK_WITH_CHACHA20_POLY1305_SHA256,
+        CipherSuite.TLS_PSK_WITH_AES_256_CBC_SHA384,
+        CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256,
+    };
+
+    private static final int[] GROUPS = {
+        NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1, NamedGroup.x448,
+        NamedGroup.ffdhe2048, NamedGroup.ffdhe3072,
+    };
+
+    private final Supplier<byte[]> keySource;
+    private final Runnable onHandshakeComplete;
+    private final boolean allowTls13;
+
+    PskTlsServer(TlsCrypto crypto, Supplier<byte[]> keySource, boolean allowTls13,
+                 Runnable onHandshakeComplete) {
+        super(crypto, new KeyIdentityManager(keySource));
+        this.keySource = keySource;
+        this.allowTls13 = allowTls13;
+        this.onHandshakeComplete = onHandshakeComplete;
+    }
+
+    @Override
+    protected ProtocolVersion[] getSupportedVersions() {
+        return allowTls13 ? ProtocolVersion.TLSv13.downTo(ProtocolVersion.TLSv12)
+                : new ProtocolVersion[] {ProtocolVersion.TLSv12};
+    }
+
+    @Override
+    protected int[] getSupportedCipherSuites() {
+        return org.bouncycastle.tls.TlsUtils.getSupportedCipherSuites(getCrypto(), CIPHER_SUITES);
+    }
+
+    @Override
+    public int[] getSupportedGroups() {
+        return GROUPS.clone();
+    }
+
+    @Override
+    public TlsPSKExternal getExternalPSK(@SuppressWarnings("rawtypes") Vector identities) {
+        byte[] key = keySource.get();
+        if (key == null || identities == null || identities.isEmpty()) {
+            return null;
+        }
+        PskIdentity offered = (PskIdentity) identities.get(0);
+        return new BasicTlsPSKExternal(offered.getIdentity(), getCrypto().createSecret(key),
+                PRFAlgorithm.tls13_hkdf_sha256);
+    }
+
+    @Override
+    public void notifyHandshakeComplete() throws java.io.IOException {
+        super.notifyHandshakeComplete();
+        onHandshakeComplete.run();
+    }
+
+    @Override
+    public void notifyAlertRaised(short alertLevel, short alertDescription, String message,
+                                  Throwable cause) {
+        // The handler logs the failure once with the peer's address; BC's own stderr output is noise.
+    }
+
+    /** Accepts any identity: the C daemon's key callback ignores it too. */
+    private record KeyIdentityManager(Supplier<byte[]> keySource) implements TlsPSKIdentityManager {
+        @Override
+        public byte[] getHint() {
+            return null;
+        }
+
+        @Override
+        public byte[] getPSK(byte[] identity) {
+            return keySource.get();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.jremoted.transport;
+
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.UUID;
+import org.jremoted.protocol.Client;
+import org.jremoted.protocol.XmlNode;
+
+/** One TLS client connection, as the protocol layer sees it. */
+final class RemoteConnection implements Client {
+    private final Channel channel;
+    private final String id = UUID.randomUUID().toString();
+    private final String peer;
+    private String name;
+
+    RemoteConnection(Channel channel) {
+        this.channel = channel;
+        this.peer = describe(channel.remoteAddress());
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public boolean isRemote() {
+        return true;
+    }
+
+    @Override
+    public String peer() {
+        return peer;
+    }
+
+    @Override
+    public void send(XmlNode message) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(message, channel.voidPromise());
+        }
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+
+    @Override
+    public String toString() {
+        return (name == null ? "unnamed client" : name) + " " + id + " from " + peer;
+    }
+
+    static String describe(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress() + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+}
