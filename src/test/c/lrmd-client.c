@@ -40,6 +40,7 @@ static struct {
     const char *userdata;
     int callopts;
     int verbose;
+    bool async_connect;     /* connect the way a controller does */
 } opt = {
     .host = "127.0.0.1",
     .port = 3121,
@@ -51,6 +52,7 @@ static struct {
     .userdata = NULL,
     .callopts = 0,
     .verbose = 0,
+    .async_connect = false,
 };
 
 /* What the event callback has seen so far. */
@@ -64,6 +66,8 @@ static struct {
     int unregisters;
     int events;
     bool print_events;
+    bool connect_event;
+    int connect_rc;
     /* exec: the call we are waiting for */
     int watch_call_id;
     int watch_results;
@@ -153,6 +157,10 @@ on_event(lrmd_event_data_t *e)
         case lrmd_event_disconnect:
             g.disconnected = true;
             break;
+        case lrmd_event_connect:
+            g.connect_event = true;
+            g.connect_rc = e->connection_rc;
+            break;
         case lrmd_event_exec_complete:
             if (e->call_id != g.watch_call_id) {
                 break;
@@ -222,6 +230,12 @@ results_done(void)
 }
 
 static bool
+connect_seen(void)
+{
+    return g.connect_event;
+}
+
+static bool
 cancel_seen(void)
 {
     return g.watch_cancelled > 0;
@@ -240,7 +254,14 @@ connect_api(void)
         return -ENOMEM;
     }
     g.api->cmds->set_callback(g.api, on_event);
-    rc = g.api->cmds->connect(g.api, opt.name, NULL);
+    if (opt.async_connect) {
+        rc = g.api->cmds->connect_async(g.api, opt.name, opt.wait_ms);
+        if (rc == pcmk_ok) {
+            rc = pump(connect_seen, opt.wait_ms + 1000) ? g.connect_rc : -ETIMEDOUT;
+        }
+    } else {
+        rc = g.api->cmds->connect(g.api, opt.name, NULL);
+    }
     out_int("connect_rc", rc);
     out_int("connect_ms", now_ms() - start);
     if (rc != pcmk_ok) {
@@ -566,6 +587,7 @@ usage(FILE *out)
         "  -d MS        exec: start delay\n"
         "  -u STRING    exec: user data\n"
         "  -o N         register/exec: call options bit field\n"
+        "  -a           connect asynchronously (connect_async + connect event)\n"
         "  -v           library diagnostics on stderr (repeat for debug)\n"
         "scenarios:\n"
         "  connect                        connect, disconnect\n"
@@ -591,7 +613,7 @@ main(int argc, char **argv)
     if (env_port != NULL && atoi(env_port) > 0) {
         opt.port = atoi(env_port);
     }
-    while ((c = getopt(argc, argv, "+H:p:w:n:c:kd:u:o:vh")) != -1) {
+    while ((c = getopt(argc, argv, "+H:p:w:n:c:kd:u:o:avh")) != -1) {
         switch (c) {
             case 'H': opt.host = optarg; break;
             case 'p': opt.port = atoi(optarg); break;
@@ -602,6 +624,7 @@ main(int argc, char **argv)
             case 'd': opt.start_delay_ms = atoi(optarg); break;
             case 'u': opt.userdata = optarg; break;
             case 'o': opt.callopts = atoi(optarg); break;
+            case 'a': opt.async_connect = true; break;
             case 'v': opt.verbose++; break;
             case 'h': usage(stdout); return 0;
             default: usage(stderr); return 2;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * {@code jremoted}: runs the Pacemaker Remote daemon. Options mirror pacemaker-remoted's; the rest
  * of the configuration comes from the environment (PCMK_* variables), as upstream.
  */
-@Command(name = "jremoted", mixinStandardHelpOptions = false,
+@Command(name = "jremoted", mixinStandardHelpOptions = false, exitCodeOnInvalidInput = Main.EXIT_USAGE,
         versionProvider = Main.Version.class,
         description = "Pacemaker Remote daemon (a Java reimplementation of pacemaker-remoted).%n"
                 + "Configuration comes from the environment: PCMK_remote_port, PCMK_remote_address,"
@@ -50,7 +50,6 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         CommandLine cmd = new CommandLine(new Main());
-        cmd.setExitCodeOnInvalidInput(EXIT_USAGE);
         System.exit(cmd.execute(args));
     }
 

@@ -52,6 +52,7 @@ public final class AuthKeyStore {
         if (cachedKey != null && now - cachedAt < CACHE_NANOS) {
             return cachedKey;
         }
+        // Only a key that was read is cached: while none exists, every handshake looks again.
         cachedKey = read();
         cachedAt = now;
         return cachedKey;

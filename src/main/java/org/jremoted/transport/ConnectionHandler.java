@@ -52,7 +52,6 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<XmlNode> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (client != null) {
-            log.info("Remote client {} disconnected", client);
             dispatcher.disconnected(client);
         }
         super.channelInactive(ctx);

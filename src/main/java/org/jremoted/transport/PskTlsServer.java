@@ -84,6 +84,24 @@ final class PskTlsServer extends PSKTlsServer {
                 PRFAlgorithm.tls13_hkdf_sha256);
     }
 
+    /**
+     * Reached in TLS 1.3 only when no PSK could be selected (no key file): refuse plainly instead of
+     * letting the certificate path fail with an internal error.
+     */
+    @Override
+    public org.bouncycastle.tls.TlsCredentials getCredentials() throws java.io.IOException {
+        if (org.bouncycastle.tls.TlsUtils.isTLSv13(context)) {
+            throw new org.bouncycastle.tls.TlsFatalAlert(org.bouncycastle.tls.AlertDescription.handshake_failure,
+                    "no pre-shared key available");
+        }
+        return super.getCredentials();
+    }
+
+    /** The negotiated protocol version, for log lines (null before the handshake). */
+    ProtocolVersion negotiatedVersion() {
+        return context == null ? null : context.getServerVersion();
+    }
+
     @Override
     public void notifyHandshakeComplete() throws java.io.IOException {
         super.notifyHandshakeComplete();

@@ -41,6 +41,7 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
     private final boolean allowTls13;
     private final long handshakeTimeoutMs;
     private ChannelHandlerContext ctx;
+    private PskTlsServer server;
     private ScheduledFuture<?> handshakeDeadline;
     private boolean handshakeDone;
     private boolean sawFirstByte;
@@ -62,7 +63,8 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        protocol.accept(new PskTlsServer(crypto, keySource, allowTls13, () -> handshakeDone = true));
+        server = new PskTlsServer(crypto, keySource, allowTls13, () -> handshakeDone = true);
+        protocol.accept(server);
         handshakeDeadline = ctx.executor().schedule(() -> {
             if (!handshakeDone && ctx.channel().isActive()) {
                 log.warn("Remote client authentication timed out ({}), disconnecting",
@@ -115,7 +117,7 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
             cancelDeadline();
             handshakeDeadline = null;
             log.info("Remote client {} authenticated ({})", ctx.channel().remoteAddress(),
-                    protocol.getContext().getServerVersion());
+                    server.negotiatedVersion());
             ctx.fireUserEventTriggered(HANDSHAKE_COMPLETE);
         }
         int available = protocol.getAvailableInputBytes();

@@ -197,7 +197,14 @@ final class E2E {
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
-        pb.environment().putAll(env);
+        // A null value removes an inherited variable.
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         long start = System.nanoTime();
         Process p;
         try {

@@ -1,0 +1,65 @@
+package org.jremoted.daemon;
+
+import io.netty.channel.EventLoop;
+import java.util.function.IntConsumer;
+import org.jremoted.agents.AgentClasses;
+import org.jremoted.agents.OcfAgent;
+import org.jremoted.executor.LoopScheduler;
+import org.jremoted.protocol.Dispatcher;
+import org.jremoted.protocol.RequestDispatcher;
+import org.jremoted.protocol.WatchdogCheck;
+import org.jremoted.proxy.IpcProviders;
+import org.jremoted.proxy.NoSessionsProxyListener;
+import org.jremoted.proxy.ShutdownCoordinator;
+
+/**
+ * Builds the daemon's parts and connects them: agent classes, the request dispatcher with its
+ * executor, the IPC providers and the graceful-shutdown handshake.
+ */
+final class Services {
+    private final RequestDispatcher dispatcher;
+    private final ShutdownCoordinator shutdown;
+    private final AgentClasses agentClasses;
+    private Runnable stopAccepting = () -> { };
+
+    private Services(RequestDispatcher dispatcher, ShutdownCoordinator shutdown, AgentClasses agentClasses) {
+        this.dispatcher = dispatcher;
+        this.shutdown = shutdown;
+        this.agentClasses = agentClasses;
+    }
+
+    static Services create(Config config, EventLoop loop, IntConsumer exit) {
+        LoopScheduler scheduler = LoopScheduler.of(loop);
+        AgentClasses agents = AgentClasses.daemonDefaults();
+        IpcProviders providers = new IpcProviders();
+        Services[] self = new Services[1];
+        ShutdownCoordinator shutdown = new ShutdownCoordinator(scheduler, providers,
+                () -> self[0].stopAccepting.run(), exit, ShutdownCoordinator.DEFAULT_ANSWER_TIMEOUT_MS);
+        WatchdogCheck watchdog = new WatchdogCheck(config.sbdWatchdogTimeoutMs(), WatchdogCheck::sbdRunning, exit);
+        RequestDispatcher dispatcher = new RequestDispatcher(scheduler, agents::forStandard, providers,
+                new NoSessionsProxyListener(), shutdown, watchdog, config.nodeStartState());
+        self[0] = new Services(dispatcher, shutdown, agents);
+        return self[0];
+    }
+
+    Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    void onStopAccepting(Runnable action) {
+        this.stopAccepting = action;
+    }
+
+    /** SIGTERM, on the loop thread. */
+    void terminationRequested() {
+        shutdown.shutdownRequested();
+    }
+
+    String ocfSearchPath() {
+        return agentClasses.lookup("ocf") instanceof OcfAgent ocf ? ocf.searchPathText() : "(none)";
+    }
+
+    void close() {
+        // Agents keep running, as with the C daemon under KillMode=process: the cluster decides.
+    }
+}

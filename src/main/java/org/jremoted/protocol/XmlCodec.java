@@ -1,0 +1,183 @@
+package org.jremoted.protocol;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+/**
+ * Converts between message text and {@link XmlNode} (wire.md §4).
+ *
+ * <p>Reading is strict and closed to the outside world: no DTD, no entity other than the five
+ * predefined ones and character references. Attribute values are kept exactly as the parser
+ * reports them, so the 2.1.5 habit of writing a newline as the two characters {@code \n} survives
+ * untouched; the cluster computes digests over echoed parameters, which must come back byte for
+ * byte. Text content and comments carry nothing in this protocol and are ignored.
+ *
+ * <p>Writing produces one compact line, standard character references for TAB/LF/CR, and drops
+ * characters XML 1.0 cannot carry at all (other C0 controls, lone surrogates, U+FFFE/U+FFFF), so
+ * the output is always parseable.
+ */
+public final class XmlCodec {
+
+    /** Far deeper than any CIB; bounds the work a hostile peer can make us do per message. */
+    static final int MAX_DEPTH = 1000;
+
+    private static final ThreadLocal<XMLInputFactory> FACTORY = ThreadLocal.withInitial(XmlCodec::newFactory);
+
+    private XmlCodec() {
+    }
+
+    private static XMLInputFactory newFactory() {
+        XMLInputFactory f = XMLInputFactory.newDefaultFactory();
+        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, false);
+        f.setProperty(XMLInputFactory.IS_COALESCING, false);
+        f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+        f.setXMLResolver((publicId, systemId, baseUri, namespace) -> {
+            throw new XMLStreamException("external resource " + systemId + " refused");
+        });
+        return f;
+    }
+
+    public static XmlNode parse(String xml) throws MalformedMessageException {
+        return parse(xml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Parses one UTF-8 encoded element (an XML declaration in front of it is allowed). */
+    public static XmlNode parse(byte[] utf8) throws MalformedMessageException {
+        XMLStreamReader r = null;
+        try {
+            r = FACTORY.get().createXMLStreamReader(new ByteArrayInputStream(utf8), "UTF-8");
+            return read(r);
+        } catch (XMLStreamException | RuntimeException e) {
+            throw new MalformedMessageException("not well-formed XML: " + oneLine(e.getMessage()), e);
+        } finally {
+            if (r != null) {
+                try {
+                    r.close();
+                } catch (XMLStreamException ignored) {
+                    // Nothing is held open: the source is a byte array.
+                }
+            }
+        }
+    }
+
+    private static XmlNode read(XMLStreamReader r) throws XMLStreamException, MalformedMessageException {
+        Deque<XmlNode.Builder> open = new ArrayDeque<>();
+        XmlNode root = null;
+        while (r.hasNext()) {
+            int event = r.next();
+            switch (event) {
+                case XMLStreamConstants.START_ELEMENT -> {
+                    if (open.size() >= MAX_DEPTH) {
+                        throw new MalformedMessageException("elements nested deeper than " + MAX_DEPTH);
+                    }
+                    XmlNode.Builder b = XmlNode.builder(qualified(r.getPrefix(), r.getLocalName()));
+                    Map<String, String> attributes = new LinkedHashMap<>();
+                    for (int i = 0; i < r.getAttributeCount(); i++) {
+                        attributes.put(qualified(r.getAttributePrefix(i), r.getAttributeLocalName(i)),
+                                r.getAttributeValue(i));
+                    }
+                    open.push(b.attrs(attributes));
+                }
+                case XMLStreamConstants.END_ELEMENT -> {
+                    XmlNode done = open.pop().build();
+                    if (open.isEmpty()) {
+                        root = done;
+                    } else {
+                        open.peek().child(done);
+                    }
+                }
+                case XMLStreamConstants.DTD ->
+                        throw new MalformedMessageException("document type declarations are not accepted");
+                case XMLStreamConstants.ENTITY_REFERENCE ->
+                        throw new MalformedMessageException("undeclared entity &" + r.getLocalName() + ";");
+                default -> {
+                    // Text, whitespace, comments, processing instructions: meaningless here.
+                }
+            }
+        }
+        if (root == null) {
+            throw new MalformedMessageException("no element");
+        }
+        return root;
+    }
+
+    /** Names are kept as written; the parser runs without namespace processing but still splits prefixes. */
+    private static String qualified(String prefix, String local) {
+        return prefix == null || prefix.isEmpty() ? local : prefix + ":" + local;
+    }
+
+    public static byte[] writeUtf8(XmlNode node) {
+        return write(node).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Compact serialisation without XML declaration; empty elements self-close. */
+    public static String write(XmlNode node) {
+        StringBuilder sb = new StringBuilder(256);
+        write(node, sb, 0);
+        return sb.toString();
+    }
+
+    private static void write(XmlNode node, StringBuilder sb, int depth) {
+        if (depth >= MAX_DEPTH) {
+            // Would only come from a bug building replies; refuse rather than overflow the stack.
+            throw new IllegalArgumentException("element " + node.name() + " nested deeper than " + MAX_DEPTH);
+        }
+        sb.append('<').append(node.name());
+        for (Map.Entry<String, String> a : node.attributes().entrySet()) {
+            sb.append(' ').append(a.getKey()).append("=\"");
+            escape(a.getValue(), sb);
+            sb.append('"');
+        }
+        if (node.children().isEmpty()) {
+            sb.append("/>");
+            return;
+        }
+        sb.append('>');
+        for (XmlNode c : node.children()) {
+            write(c, sb, depth + 1);
+        }
+        sb.append("</").append(node.name()).append('>');
+    }
+
+    static void escape(String value, StringBuilder sb) {
+        int n = value.length();
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '&' -> sb.append("&amp;");
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '"' -> sb.append("&quot;");
+                case '\t' -> sb.append("&#9;");
+                case '\n' -> sb.append("&#10;");
+                case '\r' -> sb.append("&#13;");
+                default -> {
+                    if (c < 0x20 || c == 0xFFFE || c == 0xFFFF) {
+                        continue; // not representable in XML 1.0, not even as a reference
+                    }
+                    if (Character.isSurrogate(c)) {
+                        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+                            sb.append(c).append(value.charAt(++i));
+                        }
+                        continue; // a lone surrogate cannot be encoded in UTF-8
+                    }
+                    sb.append(c);
+                }
+            }
+        }
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s+", " ").trim();
+    }
+}

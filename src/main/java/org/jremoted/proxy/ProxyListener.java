@@ -1,0 +1,19 @@
+package org.jremoted.proxy;
+
+import org.jremoted.protocol.Client;
+import org.jremoted.protocol.XmlNode;
+
+/**
+ * Receives the IPC-proxy traffic the cluster sends ({@code ipc_fwd}: response, event, destroy),
+ * apart from the shutdown answers, which the dispatcher gives to the {@link ShutdownCoordinator}.
+ * Called on the loop thread, before the dispatcher sends the request's reply.
+ */
+public interface ProxyListener {
+
+    /** One {@code lrmd_ipc_proxy} message with {@code lrmd_op="ipc_fwd"} from a client. */
+    void forwarded(Client from, XmlNode message);
+
+    /** A client disconnected (after it was removed from the provider list). */
+    default void clientDisconnected(Client client, boolean wasProvider) {
+    }
+}
