@@ -134,6 +134,9 @@ public final class XmlCodec {
         }
         sb.append('<').append(node.name());
         for (Map.Entry<String, String> a : node.attributes().entrySet()) {
+            if (a.getValue() == null) {
+                continue; // the builder never stores one, but a hand-made map might
+            }
             sb.append(' ').append(a.getKey()).append("=\"");
             escape(a.getValue(), sb);
             sb.append('"');

@@ -25,6 +25,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     /** @param maxMessageBytes largest {@code size_total} accepted; a larger one closes the connection */
     public FrameDecoder(int maxMessageBytes) {
+        if (maxMessageBytes < FrameHeader.LENGTH) {
+            throw new IllegalArgumentException("maximum message size " + maxMessageBytes
+                    + " is smaller than the " + FrameHeader.LENGTH + "-byte header");
+        }
         this.maxMessageBytes = maxMessageBytes;
     }
 

@@ -48,6 +48,8 @@ public final class RemoteServer {
         }
     }
 
+    private static final QuickAckHandler QUICK_ACK = new QuickAckHandler();
+
     private final ListenerSettings settings;
     private final AuthKeyStore keys;
     private final Dispatcher dispatcher;
@@ -113,6 +115,9 @@ public final class RemoteServer {
                         if (epoll && settings.tcpUserTimeoutMs() > 0) {
                             ch.config().setOption(EpollChannelOption.TCP_USER_TIMEOUT,
                                     settings.tcpUserTimeoutMs());
+                        }
+                        if (epoll) {
+                            ch.pipeline().addLast("quick-ack", QUICK_ACK);
                         }
                         ch.pipeline().addLast("tls", new TlsPskHandler(crypto, keys::key,
                                 settings.allowTls13(), settings.handshakeTimeoutMs()));

@@ -131,6 +131,16 @@ class XmlCodecTest {
     }
 
     @Test
+    void nullValuedAttributesAreLeftOut() throws Exception {
+        Map<String, String> attrs = new java.util.LinkedHashMap<>();
+        attrs.put("a", "1");
+        attrs.put("b", null);
+        attrs.put("c", "3");
+        XmlNode n = new XmlNode("e", attrs, List.of());
+        assertEquals("<e a=\"1\" c=\"3\"/>", XmlCodec.write(n));
+    }
+
+    @Test
     void textCommentsAndProcessingInstructionsAreIgnored() throws Exception {
         XmlNode n = parse("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- hi -->\n<a b=\"1\">\n  text<![CDATA[<c/>]]>"
                 + "<!-- more --><?pi data?><c/>\n</a>\n");

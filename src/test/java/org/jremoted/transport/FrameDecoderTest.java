@@ -240,6 +240,11 @@ class FrameDecoderTest {
     }
 
     @Test
+    void limitBelowTheHeaderSizeIsAConfigurationError() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new FrameDecoder(39));
+    }
+
+    @Test
     void emptyPayloadGivesEmptyText() {
         // Framing is intact, so the connection survives; the XML layer will drop the empty text.
         ByteBuf b = Unpooled.wrappedBuffer(FrameHeaderTest.raw(40, 40, 0, 1));
