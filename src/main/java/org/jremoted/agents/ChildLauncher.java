@@ -235,7 +235,7 @@ public final class ChildLauncher {
             Posix.C.posix_spawnattr_setsigmask(attr, sigmask);
             // Every signal back to default, including glibc's internal 32/33, which sigfillset()
             // leaves out and which posix_spawn would otherwise leave ignored in the agent.
-            sigdefault.clear();
+            sigdefault.setMemory(0, Posix.SIGSET_SIZE, (byte) 0xff);
             Posix.C.posix_spawnattr_setsigdefault(attr, sigdefault);
             if (Posix.C.sched_getscheduler(0) > Posix.SCHED_OTHER) {
                 Memory param = new Memory(16);

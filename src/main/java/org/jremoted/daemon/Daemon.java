@@ -33,6 +33,8 @@ public final class Daemon {
         config.warnings().forEach(log::warn);
         log.info("Starting Pacemaker remote executor (jremoted)");
         ensureDirectory(Path.of("/run/resource-agents"));
+        // Agents run with this as their working directory, where their core files land.
+        ensureDirectory(Path.of("/var/lib/pacemaker/cores"));
 
         EventLoopGroup group = RemoteServer.newDaemonLoop(new DefaultThreadFactory("jremoted-loop", false));
         EventLoop loop = group.next();

@@ -25,7 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import org.bouncycastle.tls.crypto.TlsCrypto;
-import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.jremoted.protocol.Dispatcher;
 import org.jremoted.protocol.MessageDecoder;
 import org.slf4j.Logger;
@@ -54,7 +54,7 @@ public final class RemoteServer {
     private final AuthKeyStore keys;
     private final Dispatcher dispatcher;
     private final EventLoopGroup loop;
-    private final TlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
+    private final TlsCrypto crypto = new JcaTlsCryptoProvider().create(new SecureRandom());
     private Channel listener;
 
     public RemoteServer(ListenerSettings settings, AuthKeyStore keys, Dispatcher dispatcher,

@@ -144,17 +144,27 @@ class TransportE2ETest {
         new SecureRandom().nextBytes(wrong);
         Files.write(wrongKey, wrong);
 
-        LrmdClient.Result bad = LrmdClient.run(daemon, wrongKey, Map.of(), CLIENT_TIMEOUT, "connect");
-        assertFalse(bad.ok(), "connect with the wrong key must fail\n" + bad.describe());
-        assertNotEquals(0, bad.getInt("connect_rc"));
+        try (PskTlsTestClient established = PskTlsTestClient.connect(daemon)) {
+            assertTrue(established.register("established", 1, Duration.ofSeconds(5)) != null,
+                    "no register reply\n" + daemon.diagnostics());
 
-        // The Java client with the wrong key must not get an established session either.
-        assertThrows(IOException.class, () -> PskTlsTestClient.connect(daemon.host(), daemon.port(), wrong,
-                "lrmd", PskTlsTestClient.Version.TLS13).close());
+            LrmdClient.Result bad = LrmdClient.run(daemon, wrongKey, Map.of(), CLIENT_TIMEOUT, "connect");
+            assertFalse(bad.ok(), "connect with the wrong key must fail\n" + bad.describe());
+            assertNotEquals(0, bad.getInt("connect_rc"));
 
-        assertTrue(daemon.isAlive(), "daemon died after a wrong-key handshake\n" + daemon.diagnostics());
-        LrmdClient.Result good = LrmdClient.run(daemon, CLIENT_TIMEOUT, "-w", "10000", "poke");
-        assertOk(good, "a good client after the wrong-key attempts");
+            // The Java client with the wrong key must not get an established session either.
+            assertThrows(IOException.class, () -> PskTlsTestClient.connect(daemon.host(), daemon.port(), wrong,
+                    "lrmd", PskTlsTestClient.Version.TLS13).close());
+
+            assertTrue(daemon.isAlive(), "daemon died after a wrong-key handshake\n" + daemon.diagnostics());
+            // The session that was already up keeps working...
+            established.send(PskTlsTestClient.pokeXml(2));
+            assertTrue(established.await(PskTlsTestClient.replyTo(2), Duration.ofSeconds(5), null) != null,
+                    "an established client lost service after wrong-key attempts\n" + daemon.diagnostics());
+            // ...and new clients with the right key still get in.
+            LrmdClient.Result good = LrmdClient.run(daemon, CLIENT_TIMEOUT, "-w", "10000", "poke");
+            assertOk(good, "a good client after the wrong-key attempts");
+        }
     }
 
     @Test
