@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * TCP and TLS behaviour as real peers see it: Pacemaker's own client library
- * over TLS 1.3 and 1.2, gnutls-cli, wrong keys, plain-text and silent peers
+ * over TLS 1.3 (TLS 1.2: {@link Tls12E2ETest}), gnutls-cli, wrong keys, plain-text and silent peers
  * (wire.md §1, §2).
  */
 @Timeout(120)
@@ -69,14 +69,6 @@ class TransportE2ETest {
         assertEquals(0, r.getInt("connect_rc"));
     }
 
-    @Test
-    void clientLibraryConnectsAndPokesOverTls12() {
-        LrmdClient.Result r = LrmdClient.run(daemon, daemon.keyFile(),
-                Map.of("PCMK_tls_priorities", "NORMAL:-VERS-TLS1.3"), CLIENT_TIMEOUT, "-w", "10000", "poke", "2");
-        assertOk(r, "connect + poke with PCMK_tls_priorities=NORMAL:-VERS-TLS1.3");
-        assertEquals(2, r.getInt("pokes"));
-    }
-
     /** Proves the library honours the variable, so the TLS 1.2 test above means what it says. */
     @Test
     void clientLibraryHonoursItsPriorityVariable() {
@@ -94,13 +86,13 @@ class TransportE2ETest {
         assertEquals(0, r.getInt("disconnect_rc"));
     }
 
-    private static E2E.ProcResult gnutlsCli(String priority, String identity, byte[] key) {
+    static E2E.ProcResult gnutlsCli(DaemonUnderTest daemon, String priority, String identity, byte[] key) {
         return E2E.run(List.of("gnutls-cli", "--priority", priority, "--pskusername", identity,
                         "--pskkey", E2E.hex(key), "-p", Integer.toString(daemon.port()), daemon.host()),
                 Map.of(), Duration.ofSeconds(20), daemon.runDir().resolve("clients"));
     }
 
-    private static void assertHandshake(E2E.ProcResult r, String version) {
+    static void assertHandshake(DaemonUnderTest daemon, E2E.ProcResult r, String version) {
         String all = r.stdout() + r.stderr();
         assertFalse(r.timedOut(), r.describe());
         assertTrue(all.contains("Handshake was completed"), "gnutls-cli handshake failed\n" + r.describe()
@@ -111,26 +103,21 @@ class TransportE2ETest {
 
     @Test
     void gnutlsCliTls13WithIdentityLrmd() {
-        E2E.ProcResult r = gnutlsCli("NORMAL:+DHE-PSK:+PSK", "lrmd", daemon.key());
-        assertHandshake(r, "TLS1.3");
+        E2E.ProcResult r = gnutlsCli(daemon, "NORMAL:+DHE-PSK:+PSK", "lrmd", daemon.key());
+        assertHandshake(daemon, r, "TLS1.3");
         assertTrue((r.stdout() + r.stderr()).contains("PSK authentication"), r.describe());
     }
 
     @Test
     void gnutlsCliAnyPskIdentityIsAccepted() {
-        assertHandshake(gnutlsCli("NORMAL:+DHE-PSK:+PSK", "some-other-identity", daemon.key()), "TLS1.3");
-    }
-
-    @Test
-    void gnutlsCliTls12PlainPsk() {
-        assertHandshake(gnutlsCli("NORMAL:-VERS-TLS1.3:-KX-ALL:+PSK", "lrmd", daemon.key()), "TLS1.2");
+        assertHandshake(daemon, gnutlsCli(daemon, "NORMAL:+DHE-PSK:+PSK", "some-other-identity", daemon.key()), "TLS1.3");
     }
 
     @Test
     void gnutlsCliWithWrongKeyIsRejected() {
         byte[] wrong = new byte[256];
         new SecureRandom().nextBytes(wrong);
-        E2E.ProcResult r = gnutlsCli("NORMAL:+DHE-PSK:+PSK", "lrmd", wrong);
+        E2E.ProcResult r = gnutlsCli(daemon, "NORMAL:+DHE-PSK:+PSK", "lrmd", wrong);
         assertFalse(r.timedOut(), r.describe());
         assertFalse((r.stdout() + r.stderr()).contains("Handshake was completed"),
                 "a handshake with the wrong key must fail\n" + r.describe());
@@ -164,16 +151,6 @@ class TransportE2ETest {
             // ...and new clients with the right key still get in.
             LrmdClient.Result good = LrmdClient.run(daemon, CLIENT_TIMEOUT, "-w", "10000", "poke");
             assertOk(good, "a good client after the wrong-key attempts");
-        }
-    }
-
-    @Test
-    void tls12PskSessionCarriesMessages() throws IOException {
-        try (PskTlsTestClient c = PskTlsTestClient.connect(daemon.host(), daemon.port(), daemon.key(), "lrmd",
-                PskTlsTestClient.Version.TLS12)) {
-            PskTlsTestClient.Frame reply = c.register("tls12", 1, Duration.ofSeconds(5));
-            assertTrue(reply != null && "0".equals(reply.attr("lrmd_rc")),
-                    "register over TLS 1.2 PSK failed: " + reply + "\n" + daemon.diagnostics());
         }
     }
 

@@ -1,0 +1,407 @@
+# Shared helpers of the real-cluster suite (sourced by run.sh, never run directly).
+#
+# Layout (README.md has the picture): three network namespaces joined by veth pairs,
+#   $CL_NS  the cluster node: corosync + pacemakerd, started by hand
+#   $RM_NS  the Pacemaker Remote node: the daemon under test ($REMOTED_CMD)
+#   $BAD_NS a second remote node whose daemon reads the wrong key (scenario wrong_key)
+# Each namespace is held open by a "holder" process (sleep) that also owns a private mount
+# and UTS namespace. Pacemaker's directories (/run, /var/lib/pacemaker, /var/log/pacemaker,
+# /etc/pacemaker, /etc/corosync, ...) are bind mounts of per-node directories under the results
+# directory, so every run starts from an empty CIB, the host's files are never touched, and
+# the logs stay readable after teardown. Everything else is entered with nsenter.
+
+# ------------------------------------------------------------------ settings
+CL_NS=${CL_NS:-jrcl-node}
+RM_NS=${RM_NS:-jrcl-rem}
+BAD_NS=${BAD_NS:-jrcl-bad}
+# Two point-to-point links; addresses are private to the namespaces.
+CL_IP=10.231.71.1
+RM_IP=10.231.71.2
+CL_IP2=10.231.72.1
+BAD_IP=10.231.72.2
+CL_NODE=jrcl-node1     # corosync/pacemaker name of the cluster node
+RM_NODE=rnode1         # remote node (= id of its ocf:pacemaker:remote resource)
+BAD_NODE=rbad          # remote node whose daemon has the wrong key
+REMOTE_PORT=${REMOTE_PORT:-3121}
+# Where the remote daemons keep Dummy state files; the same path on every node, but /run is
+# private per node, so a resource's state file says on which node it really runs.
+STATE_DIR=/run/resource-agents
+
+# ------------------------------------------------------------------ output
+SUITE_START=$(date +%s)
+log() { printf '[cluster +%ss] %s\n' "$(( $(date +%s) - SUITE_START ))" "$*" >&2; }
+die() { log "fatal: $*"; exit 2; }
+now_ms() { date +%s%3N; }
+
+# Reason of the last failed check; scenarios set it and return 1.
+FAIL_REASON=
+fail() { FAIL_REASON=$*; log "check failed: $*"; return 1; }
+
+# ------------------------------------------------------------------ polling
+# wait_for SECONDS DESCRIPTION CMD...: run CMD every 0.5 s until it succeeds; 1 on timeout.
+wait_for() {
+    local secs=$1 desc=$2; shift 2
+    local deadline=$(( $(now_ms) + secs * 1000 ))
+    while :; do
+        if "$@"; then return 0; fi
+        if [ "$(now_ms)" -ge "$deadline" ]; then
+            log "timed out after ${secs}s waiting for: $desc"
+            return 1
+        fi
+        sleep 0.5
+    done
+}
+
+# ------------------------------------------------------------------ processes
+# A process is alive if it exists and is not a zombie (our own children stay zombies until reaped).
+pid_alive() {
+    local st
+    [ -n "${1:-}" ] || return 1
+    st=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+    [ -n "$st" ] && [ "$st" != Z ]
+}
+pid_dead() { ! pid_alive "$1"; }
+
+# stop_pid PID SECONDS: SIGTERM, then SIGKILL if still alive after SECONDS.
+stop_pid() {
+    local pid=$1 secs=${2:-10}
+    pid_alive "$pid" || return 0
+    kill -TERM "$pid" 2>/dev/null
+    wait_for "$secs" "pid $pid to exit" pid_dead "$pid" && return 0
+    kill -KILL "$pid" 2>/dev/null
+    wait_for 5 "pid $pid to die" pid_dead "$pid"
+}
+
+# ------------------------------------------------------------------ packages
+REQUIRED_PKGS=(pacemaker pacemaker-cli-utils corosync resource-agents libxml2-utils iproute2 util-linux procps)
+
+pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+ensure_packages() {
+    local missing=() p
+    for p in "${REQUIRED_PKGS[@]}"; do pkg_installed "$p" || missing+=("$p"); done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    log "installing: ${missing[*]}"
+    # Installing corosync/pacemaker must not start services on the host (no systemd here anyway):
+    # Debian's policy-rc.d hook forbids service starts for the duration of the install.
+    local own_policy=0 rc
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && own_policy=1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    local apt=(apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold
+               --no-install-recommends "${missing[@]}")
+    if ! "${apt[@]}" </dev/null; then
+        apt-get update -q </dev/null
+        "${apt[@]}" </dev/null
+    fi
+    rc=$?
+    [ $own_policy -eq 1 ] && rm -f /usr/sbin/policy-rc.d
+    return $rc
+}
+
+# The upstream C daemon, unpacked (never installed: it conflicts with the pacemaker package).
+c_daemon_path() {
+    local cache=${JREMOTED_CACHE:-/var/cache/jremoted-tests} c
+    for c in "${JREMOTED_C_DAEMON:-}" "$cache/pmremote/usr/sbin/pacemaker-remoted" /opt/pmremote/usr/sbin/pacemaker-remoted; do
+        if [ -n "$c" ] && [ -x "$c" ]; then echo "$c"; return 0; fi
+    done
+    local dl; dl=$(mktemp -d); chmod 777 "$dl"
+    if (cd "$dl" && apt-get download -q pacemaker-remote </dev/null >&2) && mkdir -p "$cache/pmremote" \
+        && dpkg-deb -x "$dl"/pacemaker-remote_*.deb "$cache/pmremote"; then
+        rm -rf "$dl"; echo "$cache/pmremote/usr/sbin/pacemaker-remoted"; return 0
+    fi
+    rm -rf "$dl"; return 1
+}
+
+# ------------------------------------------------------------------ namespaces
+# Per-node directory under the results dir: $RESULTS/<tag>.
+node_dir() { echo "$RESULTS/$1"; }
+
+# prepare_node_dir TAG: the directories bind-mounted over the node's system paths.
+prepare_node_dir() {
+    local d; d=$(node_dir "$1")
+    mkdir -p "$d"/run/resource-agents "$d"/run/lock "$d"/lib-pacemaker/{cib,pengine,blackbox,cores} \
+             "$d"/log-pacemaker "$d"/etc-pacemaker
+    chown -R hacluster:haclient "$d"/lib-pacemaker "$d"/log-pacemaker
+    chmod 750 "$d"/lib-pacemaker/{cib,pengine,blackbox,cores}
+    chmod 770 "$d"/log-pacemaker
+    chmod 755 "$d"/run "$d"/run/resource-agents
+    : > "$d/mounts"
+    add_mount "$1" "$d/run" /run
+    add_mount "$1" "$d/lib-pacemaker" /var/lib/pacemaker
+    add_mount "$1" "$d/log-pacemaker" /var/log/pacemaker
+    # An empty /etc/pacemaker on remote nodes: 2.1.5 falls back to /etc/pacemaker/authkey when
+    # PCMK_authkey_location is unreadable, and must not find the host's key there.
+    add_mount "$1" "$d/etc-pacemaker" /etc/pacemaker
+}
+add_mount() { printf '%s %s\n' "$2" "$3" >> "$(node_dir "$1")/mounts"; }
+
+# start_holder TAG NETNS HOSTNAME: private mount+UTS namespace inside NETNS, kept by a sleep.
+start_holder() {
+    local tag=$1 ns=$2 host=$3 d; d=$(node_dir "$tag")
+    rm -f "$d/holder.ready"
+    # ip netns exec, unshare and sh all exec in place, so $! ends up being the sleep.
+    ip netns exec "$ns" unshare -m -u --propagation private -- sh -c '
+        set -e
+        mount -t tmpfs -o mode=1777,size=256m jrcl-shm /dev/shm
+        while read -r src dst; do mount --bind "$src" "$dst"; done < "$1/mounts"
+        hostname "$2"
+        echo ready > "$1/holder.ready"
+        exec sleep infinity' holder "$d" "$host" </dev/null >"$d/holder.out" 2>&1 &
+    echo $! > "$d/holder.pid"
+    wait_for 10 "namespace holder $tag" test -s "$d/holder.ready" || {
+        cat "$d/holder.out" >&2; return 1; }
+}
+
+# in_node TAG CMD...: run CMD inside the node's network, mount and UTS namespaces.
+in_node() {
+    local tag=$1; shift
+    nsenter -t "$(cat "$(node_dir "$tag")/holder.pid")" -m -n -u -- "$@"
+}
+cl() { in_node cluster "$@"; }
+
+# create_links: namespaces and veth pairs (cluster <-> remote, cluster <-> bad-key remote).
+create_links() {
+    local ns
+    for ns in "$CL_NS" "$RM_NS" "$BAD_NS"; do
+        ip netns add "$ns" || return 1
+        ip -n "$ns" link set lo up
+    done
+    ip link add jrcl-c0 netns "$CL_NS" type veth peer name jrcl-r0 netns "$RM_NS" || return 1
+    ip link add jrcl-c1 netns "$CL_NS" type veth peer name jrcl-b0 netns "$BAD_NS" || return 1
+    ip -n "$CL_NS" addr add "$CL_IP/24" dev jrcl-c0 && ip -n "$CL_NS" link set jrcl-c0 up
+    ip -n "$RM_NS" addr add "$RM_IP/24" dev jrcl-r0 && ip -n "$RM_NS" link set jrcl-r0 up
+    ip -n "$CL_NS" addr add "$CL_IP2/24" dev jrcl-c1 && ip -n "$CL_NS" link set jrcl-c1 up
+    ip -n "$BAD_NS" addr add "$BAD_IP/24" dev jrcl-b0 && ip -n "$BAD_NS" link set jrcl-b0 up
+}
+
+# destroy_namespaces: end every process left in our namespaces (all started by this suite),
+# then delete them. Safe to call repeatedly and after a crashed or --keep run.
+destroy_namespaces() {
+    local ns pids pid
+    for ns in "$CL_NS" "$RM_NS" "$BAD_NS"; do
+        ip netns list 2>/dev/null | grep -qw "^$ns" || continue
+        pids=$(ip netns pids "$ns" 2>/dev/null)
+        for pid in $pids; do kill -TERM "$pid" 2>/dev/null; done
+        for pid in $pids; do wait_for 5 "pid $pid" pid_dead "$pid" >/dev/null 2>&1 || kill -KILL "$pid" 2>/dev/null; done
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
+        ip netns del "$ns" 2>/dev/null
+    done
+}
+
+# ------------------------------------------------------------------ cluster node
+write_corosync_conf() {
+    local d; d=$(node_dir cluster)
+    mkdir -p "$d/etc-corosync" "$d/lib-corosync" "$d/log-corosync"
+    cat > "$d/etc-corosync/corosync.conf" <<EOF
+# Single-node cluster for the jremoted cluster suite (generated per run).
+totem {
+    version: 2
+    cluster_name: jrcl
+    transport: knet
+    crypto_cipher: none
+    crypto_hash: none
+}
+nodelist {
+    node {
+        ring0_addr: $CL_IP
+        name: $CL_NODE
+        nodeid: 1
+    }
+}
+quorum {
+    provider: corosync_votequorum
+    expected_votes: 1
+}
+logging {
+    to_logfile: yes
+    logfile: /var/log/corosync/corosync.log
+    to_stderr: no
+    to_syslog: no
+    timestamp: on
+}
+EOF
+    add_mount cluster "$d/etc-corosync" /etc/corosync
+    add_mount cluster "$d/lib-corosync" /var/lib/corosync
+    add_mount cluster "$d/log-corosync" /var/log/corosync
+}
+
+mon_xml() { cl timeout 20 crm_mon -1 --output-as=xml 2>/dev/null; }
+# xq XPATH: evaluate an XPath string expression over stdin (empty output when nothing matches).
+xq() { xmllint --xpath "$1" - 2>/dev/null; }
+
+cluster_ready() {
+    local x; x=$(mon_xml) || return 1
+    [ "$(xq 'string(//current_dc/@present)' <<<"$x")" = true ] &&
+    [ "$(xq "string(//nodes/node[@name='$CL_NODE']/@online)" <<<"$x")" = true ]
+}
+
+start_cluster() {
+    local d; d=$(node_dir cluster)
+    cl corosync -f >"$d/corosync.out" 2>&1 </dev/null &
+    echo $! > "$d/corosync.pid"
+    wait_for 30 "corosync to answer" cl corosync-quorumtool -s >/dev/null 2>&1 || return 1
+    local dbg=no
+    [ -n "${CLUSTER_DEBUG:-}" ] && dbg=yes
+    cl env PCMK_logfile=/var/log/pacemaker/pacemaker.log PCMK_debug=$dbg pacemakerd \
+        >"$d/pacemakerd.out" 2>&1 </dev/null &
+    echo $! > "$d/pacemakerd.pid"
+    wait_for 90 "the cluster node to be online with a DC" cluster_ready || return 1
+    # One node, no fencing device: without these nothing would ever start.
+    cl crm_attribute -t crm_config -n stonith-enabled -v false &&
+    cl crm_attribute -t crm_config -n no-quorum-policy -v ignore &&
+    # Re-check failure timeouts etc. often; nothing in the suite should depend on it though.
+    cl crm_attribute -t crm_config -n cluster-recheck-interval -v 1min
+}
+
+stop_cluster() {
+    local d; d=$(node_dir cluster)
+    [ -f "$d/pacemakerd.pid" ] && stop_pid "$(cat "$d/pacemakerd.pid")" 30
+    [ -f "$d/corosync.pid" ] && stop_pid "$(cat "$d/corosync.pid")" 15
+}
+
+cluster_processes_alive() {
+    local d; d=$(node_dir cluster)
+    pid_alive "$(cat "$d/pacemakerd.pid" 2>/dev/null)" && pid_alive "$(cat "$d/corosync.pid" 2>/dev/null)"
+}
+
+# ------------------------------------------------------------------ remote daemons
+# start_remoted TAG KEYFILE [PORT]: the daemon under test inside node TAG, in the background.
+start_remoted() {
+    local tag=$1 key=$2 port=${3:-$REMOTE_PORT} d; d=$(node_dir "$tag")
+    echo "=== start $(date '+%F %T') cmd=$REMOTED_CMD port=$port key=$key" >> "$d/remoted.out"
+    in_node "$tag" env PCMK_remote_port="$port" PCMK_logfile="$d/remoted.log" \
+        PCMK_authkey_location="$key" PCMK_debug="${REMOTE_DEBUG:-no}" $REMOTED_CMD \
+        >>"$d/remoted.out" 2>&1 </dev/null &
+    echo $! > "$d/remoted.pid"
+    # The daemon is usable once it listens (a JVM needs a moment).
+    if ! wait_for 40 "$tag daemon to listen on port $port" remoted_listening "$tag" "$port"; then
+        pid_alive "$(cat "$d/remoted.pid")" || log "$tag daemon exited: see $d/remoted.out"
+        return 1
+    fi
+}
+remoted_pid() { cat "$(node_dir "$1")/remoted.pid" 2>/dev/null; }
+remoted_alive() { pid_alive "$(remoted_pid "$1")"; }
+remoted_dead() { ! remoted_alive "$1"; }
+remoted_listening() {
+    remoted_alive "$1" || return 2
+    in_node "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q LISTEN
+}
+stop_remoted() {
+    local pid; pid=$(remoted_pid "$1")
+    [ -n "$pid" ] && stop_pid "$pid" "${2:-10}"
+    wait "$pid" 2>/dev/null
+    return 0
+}
+
+# ------------------------------------------------------------------ CIB helpers
+cib_create() { cl cibadmin --create -o "$1" --xml-text "$2"; }
+
+# remote_node_xml ID ADDRESS PORT
+remote_node_xml() {
+    cat <<EOF
+<primitive id="$1" class="ocf" provider="pacemaker" type="remote">
+  <instance_attributes id="$1-ia">
+    <nvpair id="$1-server" name="server" value="$2"/>
+    <nvpair id="$1-port" name="port" value="$3"/>
+    <nvpair id="$1-reconnect" name="reconnect_interval" value="5s"/>
+  </instance_attributes>
+  <operations>
+    <op id="$1-monitor" name="monitor" interval="5s" timeout="20s"/>
+  </operations>
+</primitive>
+EOF
+}
+
+# dummy_xml ID: Dummy with its state file at a path we control and a 5 s recurring monitor.
+dummy_xml() {
+    cat <<EOF
+<primitive id="$1" class="ocf" provider="pacemaker" type="Dummy">
+  <instance_attributes id="$1-ia">
+    <nvpair id="$1-state" name="state" value="$STATE_DIR/$1.state"/>
+  </instance_attributes>
+  <operations>
+    <op id="$1-monitor" name="monitor" interval="5s" timeout="20s"/>
+  </operations>
+</primitive>
+EOF
+}
+prefer_xml() { echo "<rsc_location id=\"prefer-$1\" rsc=\"$1\" node=\"$2\" score=\"${3:-100}\"/>"; }
+
+# add_dummies_on_remote ID...: Dummy resources preferring the remote node, in one CIB update each
+# section (cibadmin creates every child of a <resources>/<constraints> element at once).
+add_dummies_on_remote() {
+    local r="<resources>" c="<constraints>" id
+    for id in "$@"; do r+=$(dummy_xml "$id"); c+=$(prefer_xml "$id" "$RM_NODE"); done
+    cib_create resources "$r</resources>" && cib_create constraints "$c</constraints>"
+}
+
+# remove_resources ID...: delete resources and their constraints, let the cluster stop the
+# orphans and forget their history. Best effort with bounded waits (used in cleanups).
+remove_resources() {
+    local id
+    for id in "$@"; do
+        cl cibadmin --delete-all --xpath "//constraints/*[@rsc='$id']" >/dev/null 2>&1
+        cl cibadmin --delete --xml-text "<primitive id=\"$id\"/>" >/dev/null 2>&1
+    done
+    wait_for 60 "removed resources to stop" resources_inactive "$@"
+    for id in "$@"; do cl crm_resource --cleanup -r "$id" >/dev/null 2>&1; done
+    return 0
+}
+resources_inactive() {
+    local x id; x=$(mon_xml) || return 1
+    for id in "$@"; do
+        [ "$(xq "count(//resources//resource[@id='$id' and @active='true'])" <<<"$x")" = 0 ] || return 1
+    done
+}
+
+# ------------------------------------------------------------------ status queries
+node_online() { [ "$(mon_xml | xq "string(//nodes/node[@name='$1']/@online)")" = true ]; }
+node_not_online() { ! node_online "$1"; }
+
+# where ID: node(s) a resource runs on according to crm_resource --locate (space-separated).
+where() {
+    cl crm_resource --locate -r "$1" 2>/dev/null | sed -n 's/^resource .* is running on: \([^ ]*\).*/\1/p' | sort | xargs
+}
+# running_on ID NODE: started there and nowhere else.
+running_on() { [ "$(where "$1")" = "$2" ]; }
+
+# started_on_count NODE ID-PREFIX: how many resources whose id starts with the prefix are Started on NODE.
+started_on_count() {
+    mon_xml | xq "count(//resources/resource[starts-with(@id,'$2') and @role='Started' and @active='true' and @failed='false' and node/@name='$1'])"
+}
+
+failcount() {
+    local v
+    v=$(cl crm_failcount --query -r "$1" -N "$2" 2>/dev/null | sed -n 's/.*value=\([^ ]*\).*/\1/p')
+    case "$v" in ''|0|*[!0-9]*) [ "$v" = INFINITY ] && echo 1000000 || echo "${v:-0}" ;; *) echo "$v" ;; esac
+}
+
+state_file() { echo "$(node_dir "$1")/run/resource-agents/$2.state"; }
+
+# settle [SECONDS]: wait until the cluster has no pending actions.
+settle() { cl crm_resource --wait --timeout="${1:-60}s" >/dev/null 2>&1; }
+
+# ------------------------------------------------------------------ log pointers
+# Where each log is, and how long it was when a scenario started, so failures can point at the
+# part that belongs to them.
+log_files() {
+    echo "$(node_dir cluster)/log-pacemaker/pacemaker.log"
+    echo "$(node_dir cluster)/log-corosync/corosync.log"
+    echo "$(node_dir remote)/remoted.log"
+    echo "$(node_dir remote)/remoted.out"
+    [ -n "${1:-}" ] && { echo "$(node_dir bad)/remoted.log"; echo "$(node_dir bad)/remoted.out"; }
+    return 0
+}
+declare -A LOG_MARK=()
+mark_logs() {
+    local f
+    for f in $(log_files with-bad); do LOG_MARK[$f]=$(( $(wc -l < "$f" 2>/dev/null || echo 0) + 1 )); done
+}
+log_pointers() {
+    local f
+    for f in $(log_files "${1:-}"); do
+        [ -f "$f" ] && printf '    %s (from line %s)\n' "$f" "${LOG_MARK[$f]:-1}"
+    done
+}
