@@ -100,7 +100,7 @@ fi
 export JREMOTED_C_DAEMON=$C_DAEMON
 
 # ------------------------------------------------------------------- build
-mvn_args=(-B -Dbuild.dir="$BUILD_DIR")
+mvn_args=(-B -Dstyle.color=never -Dbuild.dir="$BUILD_DIR")
 log "building (mvn package -DskipTests)"
 if ! mvn "${mvn_args[@]}" -q package -DskipTests; then
     echo "test.sh: build failed" >&2

@@ -161,6 +161,18 @@ in_node() {
 }
 cl() { in_node cluster "$@"; }
 
+# spawn_in_node TAG PIDFILE OUTFILE CMD...: start CMD in the background inside the node; PIDFILE
+# gets the PID of CMD itself (a background shell function would only give us a subshell's).
+spawn_in_node() {
+    local tag=$1 pidfile=$2 out=$3; shift 3
+    rm -f "$pidfile" "$pidfile.rc"
+    # nsenter and sh exec in place, so CMD is a direct child of this subshell: its exit status
+    # (128+N when killed by signal N) lands in PIDFILE.rc.
+    ( in_node "$tag" sh -c 'echo $$ > "$0"; exec "$@"' "$pidfile" "$@"; echo $? > "$pidfile.rc" ) \
+        >>"$out" 2>&1 </dev/null &
+    wait_for 10 "$1 to start" test -s "$pidfile"
+}
+
 # create_links: namespaces and veth pairs (cluster <-> remote, cluster <-> bad-key remote).
 create_links() {
     local ns
@@ -227,6 +239,33 @@ EOF
     add_mount cluster "$d/log-corosync" /var/log/corosync
 }
 
+# seed_cib: a CIB with nothing but the cluster options a one-node, fencing-less test cluster
+# needs. dc-deadtime is shortened because a lone node otherwise waits 20 s before electing itself.
+seed_cib() {
+    local d schema; d=$(node_dir cluster)
+    schema=$(ls /usr/share/pacemaker/ | sed -n 's/^\(pacemaker-[0-9][0-9.]*\)\.rng$/\1/p' | sort -V | tail -1)
+    cat > "$d/lib-pacemaker/cib/cib.xml" <<EOF
+<cib validate-with="${schema:-pacemaker-3.0}" epoch="1" num_updates="0" admin_epoch="0">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="cib-bootstrap-options">
+        <nvpair id="opt-stonith-enabled" name="stonith-enabled" value="false"/>
+        <nvpair id="opt-no-quorum-policy" name="no-quorum-policy" value="ignore"/>
+        <nvpair id="opt-dc-deadtime" name="dc-deadtime" value="2s"/>
+        <nvpair id="opt-recheck" name="cluster-recheck-interval" value="1min"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes/>
+    <resources/>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+EOF
+    chown hacluster:haclient "$d/lib-pacemaker/cib/cib.xml"
+    chmod 600 "$d/lib-pacemaker/cib/cib.xml"
+}
+
 mon_xml() { cl timeout 20 crm_mon -1 --output-as=xml 2>/dev/null; }
 # xq XPATH: evaluate an XPath string expression over stdin (empty output when nothing matches).
 xq() { xmllint --xpath "$1" - 2>/dev/null; }
@@ -239,20 +278,16 @@ cluster_ready() {
 
 start_cluster() {
     local d; d=$(node_dir cluster)
-    cl corosync -f >"$d/corosync.out" 2>&1 </dev/null &
-    echo $! > "$d/corosync.pid"
+    spawn_in_node cluster "$d/corosync.pid" "$d/corosync.out" corosync -f || return 1
     wait_for 30 "corosync to answer" cl corosync-quorumtool -s >/dev/null 2>&1 || return 1
     local dbg=no
     [ -n "${CLUSTER_DEBUG:-}" ] && dbg=yes
-    cl env PCMK_logfile=/var/log/pacemaker/pacemaker.log PCMK_debug=$dbg pacemakerd \
-        >"$d/pacemakerd.out" 2>&1 </dev/null &
-    echo $! > "$d/pacemakerd.pid"
+    spawn_in_node cluster "$d/pacemakerd.pid" "$d/pacemakerd.out" \
+        env PCMK_logfile=/var/log/pacemaker/pacemaker.log PCMK_debug=$dbg pacemakerd || return 1
     wait_for 90 "the cluster node to be online with a DC" cluster_ready || return 1
-    # One node, no fencing device: without these nothing would ever start.
-    cl crm_attribute -t crm_config -n stonith-enabled -v false &&
-    cl crm_attribute -t crm_config -n no-quorum-policy -v ignore &&
-    # Re-check failure timeouts etc. often; nothing in the suite should depend on it though.
-    cl crm_attribute -t crm_config -n cluster-recheck-interval -v 1min
+    # The seeded options, checked: one node without a fencing device runs nothing otherwise.
+    [ "$(cl crm_attribute -t crm_config -n stonith-enabled -G -q 2>/dev/null)" = false ] ||
+        cl crm_attribute -t crm_config -n stonith-enabled -v false
 }
 
 stop_cluster() {
@@ -271,10 +306,9 @@ cluster_processes_alive() {
 start_remoted() {
     local tag=$1 key=$2 port=${3:-$REMOTE_PORT} d; d=$(node_dir "$tag")
     echo "=== start $(date '+%F %T') cmd=$REMOTED_CMD port=$port key=$key" >> "$d/remoted.out"
-    in_node "$tag" env PCMK_remote_port="$port" PCMK_logfile="$d/remoted.log" \
-        PCMK_authkey_location="$key" PCMK_debug="${REMOTE_DEBUG:-no}" $REMOTED_CMD \
-        >>"$d/remoted.out" 2>&1 </dev/null &
-    echo $! > "$d/remoted.pid"
+    spawn_in_node "$tag" "$d/remoted.pid" "$d/remoted.out" env PCMK_remote_port="$port" \
+        PCMK_logfile="$d/remoted.log" PCMK_authkey_location="$key" PCMK_debug="${REMOTE_DEBUG:-no}" \
+        $REMOTED_CMD || return 1
     # The daemon is usable once it listens (a JVM needs a moment).
     if ! wait_for 40 "$tag daemon to listen on port $port" remoted_listening "$tag" "$port"; then
         pid_alive "$(cat "$d/remoted.pid")" || log "$tag daemon exited: see $d/remoted.out"
@@ -282,6 +316,7 @@ start_remoted() {
     fi
 }
 remoted_pid() { cat "$(node_dir "$1")/remoted.pid" 2>/dev/null; }
+remoted_exit_status() { cat "$(node_dir "$1")/remoted.pid.rc" 2>/dev/null; }
 remoted_alive() { pid_alive "$(remoted_pid "$1")"; }
 remoted_dead() { ! remoted_alive "$1"; }
 remoted_listening() {
@@ -291,7 +326,6 @@ remoted_listening() {
 stop_remoted() {
     local pid; pid=$(remoted_pid "$1")
     [ -n "$pid" ] && stop_pid "$pid" "${2:-10}"
-    wait "$pid" 2>/dev/null
     return 0
 }
 
@@ -357,7 +391,14 @@ resources_inactive() {
 }
 
 # ------------------------------------------------------------------ status queries
-node_online() { [ "$(mon_xml | xq "string(//nodes/node[@name='$1']/@online)")" = true ]; }
+# node_online NAME: a remote node is online only if the scheduler says so (crm_mon) *and* the
+# controller holds a live connection (node_state in_ccm). crm_mon alone is not enough: while a
+# connection start is pending (e.g. the reconnect loop against a dead daemon) it reports the
+# node online and the node's old resources as still running there.
+node_online() {
+    [ "$(mon_xml | xq "string(//nodes/node[@name='$1']/@online)")" = true ] &&
+    cl cibadmin -Q --xpath "//node_state[@uname='$1']" 2>/dev/null | grep -q 'in_ccm="true"'
+}
 node_not_online() { ! node_online "$1"; }
 
 # where ID: node(s) a resource runs on according to crm_resource --locate (space-separated).

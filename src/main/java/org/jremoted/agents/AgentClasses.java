@@ -21,14 +21,23 @@ public final class AgentClasses {
     public AgentClasses() {
     }
 
-    /** The classes the daemon supports so far: ocf. */
+    /**
+     * The classes the daemon supports: ocf, lsb, systemd and service. Nothing here touches D-Bus:
+     * the systemd class connects to the system bus on its first action.
+     */
     public static AgentClasses daemonDefaults() {
         AgentClasses classes = new AgentClasses();
-        classes.register("ocf", new OcfAgent());
+        ChildLauncher launcher = new ChildLauncher(ChildSettings.daemonDefaults());
+        LsbAgent lsb = new LsbAgent(launcher);
+        SystemdAgent systemd = new SystemdAgent();
+        classes.register("ocf", new OcfAgent(launcher));
+        classes.register("lsb", lsb);
+        classes.register("systemd", systemd);
+        classes.register("service", new ServiceAgent(lsb, systemd));
         return classes;
     }
 
-    /** Add or replace the runner for a class (lsb, systemd, service, ... come later). */
+    /** Add or replace the runner for a class. */
     public AgentClasses register(String standard, AgentRunner runner) {
         runners.put(standard.toLowerCase(Locale.ROOT), runner);
         return this;

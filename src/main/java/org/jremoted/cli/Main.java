@@ -17,9 +17,18 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "jremoted", mixinStandardHelpOptions = false, exitCodeOnInvalidInput = Main.EXIT_USAGE,
         versionProvider = Main.Version.class,
+        subcommands = {Probe.class, Keygen.class, Status.class},
+        synopsisSubcommandLabel = "[COMMAND]",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0:normal termination (after SIGTERM and the cluster's acknowledgement), --help, --version",
+            "64:command-line usage error",
+            "100:fatal start-up error (e.g. the port is taken); systemd does not restart the unit",
+        },
         description = "Pacemaker Remote daemon (a Java reimplementation of pacemaker-remoted).%n"
                 + "Configuration comes from the environment: PCMK_remote_port, PCMK_remote_address,"
-                + " PCMK_authkey_location, PCMK_logfile, PCMK_debug, ... (see etc/sysconfig/pacemaker).")
+                + " PCMK_authkey_location, PCMK_logfile, PCMK_logfacility, PCMK_debug, PCMK_stderr, ..."
+                + " (see /etc/default/pacemaker). Without a command it runs the daemon in the foreground.")
 public final class Main implements Callable<Integer> {
     /** Usage errors exit like pacemaker-remoted's (EX_USAGE). */
     static final int EXIT_USAGE = 64;

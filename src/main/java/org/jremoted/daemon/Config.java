@@ -28,12 +28,24 @@ public record Config(
         Path schemaDirectory,
         int maxMessageBytes,
         int compressThresholdBytes,
-        List<String> warnings) {
+        List<String> warnings,
+        boolean logfileInherited,
+        boolean logfacilityInherited,
+        Boolean stderrSetting,
+        int logpriority,
+        int logfileMode) {
 
     public static final int DEFAULT_PORT = 3121;
     public static final String DEFAULT_LOGFILE = "/var/log/pacemaker/pacemaker.log";
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
     public static final int DEFAULT_COMPRESS_THRESHOLD = 4 * 1024 * 1024;
+
+    /** Octal mode for the detail log when running as root ({@code PCMK_logfile_mode}). */
+    public static final int DEFAULT_LOGFILE_MODE = 0660;
+    /** Syslog severity "notice": the default {@code PCMK_logpriority}. */
+    public static final int DEFAULT_LOGPRIORITY = 5;
+    /** Name under which the daemon logs and which agents see in {@code PCMK_service}. */
+    public static final String SERVICE_NAME = "pacemaker-remoted";
 
     public Config {
         warnings = List.copyOf(warnings);
@@ -56,12 +68,43 @@ public record Config(
         }
         String authkey = option(env, "authkey_location");
         String logfile = option(env, "logfile");
-        if (logfile == null || logfile.isEmpty()) {
+        boolean logfileInherited = logfile != null && !logfile.isEmpty();
+        if (!logfileInherited) {
             logfile = DEFAULT_LOGFILE;
         }
         String facility = option(env, "logfacility");
-        if (facility == null || facility.isEmpty()) {
+        boolean facilityInherited = facility != null && !facility.isEmpty();
+        if (!facilityInherited) {
             facility = "daemon";
+        } else if (!isNoFacility(facility) && SyslogFacility.code(facility) < 0) {
+            warnings.add("Environment variable PCMK_logfacility has invalid value '" + facility
+                    + "', using daemon instead");
+            facility = "daemon";
+        }
+        int priority = DEFAULT_LOGPRIORITY;
+        String priorityText = option(env, "logpriority");
+        if (priorityText != null && !priorityText.isEmpty()) {
+            priority = SyslogFacility.severity(priorityText);
+            if (priority < 0) {
+                warnings.add("Environment variable PCMK_logpriority has invalid value '" + priorityText
+                        + "', using notice instead");
+                priority = DEFAULT_LOGPRIORITY;
+            }
+        }
+        // Read under its exact name only, as upstream does.
+        int mode = DEFAULT_LOGFILE_MODE;
+        String modeText = env.get("PCMK_logfile_mode");
+        if (modeText != null && !modeText.isBlank()) {
+            try {
+                mode = Integer.parseInt(modeText.trim(), 8);
+                if (mode < 0 || mode > 07777) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                warnings.add("Environment variable PCMK_logfile_mode has invalid value '" + modeText
+                        + "', using 0660 instead");
+                mode = DEFAULT_LOGFILE_MODE;
+            }
         }
         String debugText = option(env, "debug");
         boolean debug = Values.isTrue(debugText)
@@ -69,6 +112,8 @@ public record Config(
         String stderrText = option(env, "stderr");
         boolean stderr = Values.isTrue(stderrText)
                 || (stderrText != null && stderrText.contains("pacemaker-remoted"));
+        // Unset and set-to-false differ: unset lets Logging choose by where stderr leads.
+        Boolean stderrSetting = stderrText == null || stderrText.isEmpty() ? null : stderr;
 
         long sbd = 0;
         String sbdText = env.get("SBD_WATCHDOG_TIMEOUT");
@@ -89,7 +134,51 @@ public record Config(
                 emptyToNull(option(env, "tls_priorities")), logfile, facility, debug, stderr,
                 emptyToNull(start), sbd,
                 Path.of(schemaDir == null || schemaDir.isEmpty() ? "/var/lib/pacemaker/schemas" : schemaDir),
-                maxMessage, compress, warnings);
+                maxMessage, compress, warnings, logfileInherited, facilityInherited, stderrSetting, priority, mode);
+    }
+
+    /** True when the detail log is switched off. */
+    public boolean logfileDisabled() {
+        return "none".equalsIgnoreCase(logfile) || "/dev/null".equals(logfile);
+    }
+
+    /** True when syslog logging is switched off. */
+    public boolean syslogDisabled() {
+        return isNoFacility(logfacility);
+    }
+
+    private static boolean isNoFacility(String facility) {
+        return "none".equalsIgnoreCase(facility) || "/dev/null".equals(facility);
+    }
+
+    /**
+     * The variables pacemaker-remoted adds to its own environment at start-up, and so to every
+     * agent's (daemon.md §2). A JVM cannot change its own environment; whoever builds an agent's
+     * environment puts these on top of the inherited one (and removes {@code NOTIFY_SOCKET}).
+     * The {@code HA_*} upper-case names are what the resource-agents shell library reads for
+     * {@code ocf_log}.
+     */
+    public Map<String, String> agentEnvironment() {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("PCMK_service", SERVICE_NAME);
+        if (!logfileInherited) {
+            env.put("PCMK_logfile", logfile);
+            env.put("HA_logfile", logfile);
+        }
+        if (!logfacilityInherited) {
+            env.put("PCMK_logfacility", logfacility);
+            env.put("HA_logfacility", logfacility);
+        }
+        if (!syslogDisabled()) {
+            env.put("HA_LOGFACILITY", logfacility);
+        }
+        if (!"none".equalsIgnoreCase(logfile)) {
+            env.put("HA_LOGFILE", logfile);
+            if (debug) {
+                env.put("HA_DEBUGLOG", logfile);
+            }
+        }
+        return java.util.Collections.unmodifiableMap(env);
     }
 
     /** The listener's part of the configuration. */

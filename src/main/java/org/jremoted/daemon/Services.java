@@ -9,7 +9,9 @@ import org.jremoted.protocol.Dispatcher;
 import org.jremoted.protocol.RequestDispatcher;
 import org.jremoted.protocol.WatchdogCheck;
 import org.jremoted.proxy.IpcProviders;
-import org.jremoted.proxy.NoSessionsProxyListener;
+import org.jremoted.proxy.IpcProxy;
+import org.jremoted.proxy.LocalIpc;
+import org.jremoted.proxy.PcmkIpcCodec;
 import org.jremoted.proxy.ShutdownCoordinator;
 
 /**
@@ -20,12 +22,15 @@ final class Services {
     private final RequestDispatcher dispatcher;
     private final ShutdownCoordinator shutdown;
     private final AgentClasses agentClasses;
+    private final LocalIpc localIpc;
     private Runnable stopAccepting = () -> { };
 
-    private Services(RequestDispatcher dispatcher, ShutdownCoordinator shutdown, AgentClasses agentClasses) {
+    private Services(RequestDispatcher dispatcher, ShutdownCoordinator shutdown, AgentClasses agentClasses,
+                     LocalIpc localIpc) {
         this.dispatcher = dispatcher;
         this.shutdown = shutdown;
         this.agentClasses = agentClasses;
+        this.localIpc = localIpc;
     }
 
     static Services create(Config config, EventLoop loop, IntConsumer exit) {
@@ -36,9 +41,12 @@ final class Services {
         ShutdownCoordinator shutdown = new ShutdownCoordinator(scheduler, providers,
                 () -> self[0].stopAccepting.run(), exit, ShutdownCoordinator.DEFAULT_ANSWER_TIMEOUT_MS);
         WatchdogCheck watchdog = new WatchdogCheck(config.sbdWatchdogTimeoutMs(), WatchdogCheck::sbdRunning, exit);
+        IpcProxy proxy = new IpcProxy(scheduler, providers,
+                PcmkIpcCodec.bufferSize(System.getenv("PCMK_ipc_buffer")), IpcProxy.DEFAULT_REQUEST_TIMEOUT_MS);
         RequestDispatcher dispatcher = new RequestDispatcher(scheduler, agents::forStandard, providers,
-                new NoSessionsProxyListener(), shutdown, watchdog, config.nodeStartState());
-        self[0] = new Services(dispatcher, shutdown, agents);
+                proxy, shutdown, watchdog, config.nodeStartState());
+        proxy.serveExecutor(dispatcher);
+        self[0] = new Services(dispatcher, shutdown, agents, LocalIpc.start(scheduler, proxy));
         return self[0];
     }
 
@@ -61,5 +69,6 @@ final class Services {
 
     void close() {
         // Agents keep running, as with the C daemon under KillMode=process: the cluster decides.
+        localIpc.stop();
     }
 }

@@ -18,6 +18,14 @@ public interface Client {
     /** True for TLS clients: every TLS client is privileged and may become an IPC provider. */
     boolean isRemote();
 
+    /**
+     * May use every operation (executor.md §3): every TLS client, and local IPC clients running
+     * as root or {@code hacluster}. Others may only register and poke.
+     */
+    default boolean isPrivileged() {
+        return isRemote();
+    }
+
     /** Remote address for log lines. */
     String peer();
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jremoted.executor.AgentResolver;
+import org.jremoted.executor.AlertRuns;
 import org.jremoted.executor.Completion;
 import org.jremoted.executor.ExecRequest;
 import org.jremoted.executor.Executor;
@@ -40,6 +41,7 @@ public final class RequestDispatcher implements Dispatcher {
     /** Connected clients by client id, in connection order. */
     private final Map<String, Client> clients = new LinkedHashMap<>();
     private int lastCallId;
+    private final AlertRuns alerts = new AlertRuns();
 
     /**
      * @param nodeStartState {@code PCMK_node_start_state}, null when unset
@@ -132,6 +134,14 @@ public final class RequestDispatcher implements Dispatcher {
             return;
         }
         log.debug("Processing {} request {} from {}", op, callId, client.name());
+        if (!client.isPrivileged() && !OP_REGISTER.equals(op) && !OP_POKE.equals(op)) {
+            // Local clients not running as root/hacluster may only sign on and poke (executor.md §3)
+            log.warn("Rejecting {} request from unprivileged client {} ({})", op, client.name(), client.peer());
+            if (!OP_CHECK.equals(op)) {
+                replyPlain(client, msg, LegacyRc.EACCES, callId);
+            }
+            return;
+        }
         switch (op) {
             case OP_REGISTER -> register(client, msg, callId);
             case OP_RSC_REGISTER -> registerResource(client, msg, callId);
@@ -259,10 +269,15 @@ public final class RequestDispatcher implements Dispatcher {
             replyPlain(client, msg, LegacyRc.EINVAL, callId);
             return;
         }
-        // Alert agents are not run yet. Upstream answers 0 once launched and never reports a
-        // result, so the cluster cannot tell the difference.
-        log.warn("Not executing alert {} ({}): alert agents are not supported", id, path);
+        // Upstream answers 0 once launched, even for a missing file, and never reports a result
+        XmlNode a = alert.get();
+        alerts.exec(id, path, a.longAttr(TIMEOUT, 0), parameters(a.child(PARAMETERS).orElse(null)));
         replyPlain(client, msg, LegacyRc.OK, callId);
+    }
+
+    /** Alert agents run by this daemon (their sequence counter and the drain at exit). */
+    public AlertRuns alerts() {
+        return alerts;
     }
 
     private void ipcForward(Client client, XmlNode msg, int callId) {

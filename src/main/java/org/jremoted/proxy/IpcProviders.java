@@ -10,16 +10,27 @@ import org.jremoted.protocol.Client;
  */
 public final class IpcProviders {
     private final List<Client> providers = new ArrayList<>();
+    private Runnable changed = () -> { };
+
+    /** Called after every change of the list (the local IPC endpoints accept only while one exists). */
+    public void onChange(Runnable listener) {
+        this.changed = listener;
+    }
 
     /** A client (re-)registered as provider; it becomes the current one. */
     public void add(Client client) {
         providers.remove(client);
         providers.add(0, client);
+        changed.run();
     }
 
     /** The client is gone; true if it was a provider. */
     public boolean remove(Client client) {
-        return providers.remove(client);
+        boolean removed = providers.remove(client);
+        if (removed) {
+            changed.run();
+        }
+        return removed;
     }
 
     /** The provider new sessions bind to, or null when none is connected. */

@@ -2,6 +2,7 @@ package org.jremoted.transport;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import org.jremoted.protocol.Dispatcher;
 import org.jremoted.protocol.XmlNode;
 import org.slf4j.Logger;
@@ -28,7 +29,8 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<XmlNode> {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt == TlsPskHandler.HANDSHAKE_COMPLETE) {
+        if (evt == TlsPskHandler.HANDSHAKE_COMPLETE
+                || (evt instanceof SslHandshakeCompletionEvent tls && tls.isSuccess())) {
             authenticated = true;
             dispatcher.connected(client);
         } else {

@@ -10,7 +10,23 @@ package org.jremoted.transport;
  * @param maxMessageBytes         largest message accepted from a peer
  * @param compressThresholdBytes  messages larger than this are sent bzip2-compressed; 0 = never
  * @param tcpUserTimeoutMs        TCP_USER_TIMEOUT for accepted sockets (from SBD_WATCHDOG_TIMEOUT); 0 = unset
+ * @param x509                    certificate files when Pacemaker 3.0.1's X.509 mode is on (then
+ *                                no PSK is offered at all), or null for TLS-PSK
  */
 public record ListenerSettings(String address, int port, boolean allowTls13, long handshakeTimeoutMs,
-                               int maxMessageBytes, int compressThresholdBytes, int tcpUserTimeoutMs) {
+                               int maxMessageBytes, int compressThresholdBytes, int tcpUserTimeoutMs,
+                               X509Credentials x509) {
+
+    /** TLS-PSK listener. */
+    public ListenerSettings(String address, int port, boolean allowTls13, long handshakeTimeoutMs,
+                            int maxMessageBytes, int compressThresholdBytes, int tcpUserTimeoutMs) {
+        this(address, port, allowTls13, handshakeTimeoutMs, maxMessageBytes, compressThresholdBytes,
+                tcpUserTimeoutMs, null);
+    }
+
+    /** The same listener in X.509 mode ({@code files} non-null) or TLS-PSK mode (null). */
+    public ListenerSettings withX509(X509Credentials files) {
+        return new ListenerSettings(address, port, allowTls13, handshakeTimeoutMs, maxMessageBytes,
+                compressThresholdBytes, tcpUserTimeoutMs, files);
+    }
 }

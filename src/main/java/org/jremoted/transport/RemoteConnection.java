@@ -13,6 +13,9 @@ final class RemoteConnection implements Client {
     private final String id = UUID.randomUUID().toString();
     private final String peer;
     private String name;
+    /** Touched only on the channel's event loop. */
+    private boolean flushScheduled;
+    private final Runnable flushTask = this::flushNow;
 
     RemoteConnection(Channel channel) {
         this.channel = channel;
@@ -44,11 +47,30 @@ final class RemoteConnection implements Client {
         return peer;
     }
 
+    /**
+     * Encrypts and queues the message now but flushes once per event-loop pass: a reply and the
+     * notifications produced while handling the same request leave in one writev instead of one
+     * syscall each. The records stay separate (one per write), as C peers need.
+     */
     @Override
     public void send(XmlNode message) {
-        if (channel.isActive()) {
-            channel.writeAndFlush(message, channel.voidPromise());
+        if (!channel.isActive()) {
+            return;
         }
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.writeAndFlush(message, channel.voidPromise());
+            return;
+        }
+        channel.write(message, channel.voidPromise());
+        if (!flushScheduled) {
+            flushScheduled = true;
+            channel.eventLoop().execute(flushTask);
+        }
+    }
+
+    private void flushNow() {
+        flushScheduled = false;
+        channel.flush();
     }
 
     @Override

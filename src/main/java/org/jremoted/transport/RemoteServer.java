@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The TCP listener for cluster nodes: exactly one listening socket (dual-stack IPv6 preferred,
- * IPv4 as fallback, as the C daemon chooses), TLS-PSK, framing and XML decoding in front of the
- * dispatcher.
+ * IPv4 as fallback, as the C daemon chooses), TLS-PSK or, when certificates are configured,
+ * X.509 TLS (never both), framing and XML decoding in front of the dispatcher.
  */
 public final class RemoteServer {
     private static final Logger log = LoggerFactory.getLogger(RemoteServer.class);
@@ -55,6 +55,7 @@ public final class RemoteServer {
     private final Dispatcher dispatcher;
     private final EventLoopGroup loop;
     private final TlsCrypto crypto = new JcaTlsCryptoProvider().create(new SecureRandom());
+    private X509TlsHandlerFactory x509;
     private Channel listener;
 
     public RemoteServer(ListenerSettings settings, AuthKeyStore keys, Dispatcher dispatcher,
@@ -73,6 +74,15 @@ public final class RemoteServer {
 
     /** Bind and listen; returns the bound address. */
     public InetSocketAddress start() throws ListenerException {
+        if (settings.x509() != null) {
+            try {
+                x509 = X509TlsHandlerFactory.load(settings.x509(), settings.allowTls13(),
+                        settings.handshakeTimeoutMs());
+            } catch (java.security.GeneralSecurityException e) {
+                throw new ListenerException(e.getMessage(), e);
+            }
+            x509.warnIfExpiringSoon(java.time.Instant.now());
+        }
         List<InetAddress> candidates = bindCandidates();
         Exception last = null;
         for (InetAddress address : candidates) {
@@ -119,8 +129,14 @@ public final class RemoteServer {
                         if (epoll) {
                             ch.pipeline().addLast("quick-ack", QUICK_ACK);
                         }
-                        ch.pipeline().addLast("tls", new TlsPskHandler(crypto, keys::key,
-                                settings.allowTls13(), settings.handshakeTimeoutMs()));
+                        if (x509 != null) {
+                            ch.pipeline().addLast("tls", x509.newHandler(ch.alloc()));
+                            ch.pipeline().addLast("tls-records", RecordPerWriteHandler.INSTANCE);
+                            ch.pipeline().addLast("tls-session", new X509SessionHandler(x509));
+                        } else {
+                            ch.pipeline().addLast("tls", new TlsPskHandler(crypto, keys::key,
+                                    settings.allowTls13(), settings.handshakeTimeoutMs()));
+                        }
                         ch.pipeline().addLast("frame-decoder", new FrameDecoder(settings.maxMessageBytes()));
                         ch.pipeline().addLast("xml-decoder", new MessageDecoder());
                         ch.pipeline().addLast("frame-encoder", new FrameEncoder(settings.compressThresholdBytes()));

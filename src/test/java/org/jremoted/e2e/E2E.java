@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -243,11 +242,5 @@ final class E2E {
         if (r.timedOut() || r.exitCode() != 0) {
             fail("setup step failed: " + r.describe());
         }
-    }
-
-    static List<String> concat(List<String> a, String... b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(Arrays.asList(b));
-        return all;
     }
 }

@@ -1,0 +1,307 @@
+package org.jremoted.proxy;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jremoted.executor.LoopScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@code jremoted-ipc-helper}, the small libqb program that publishes the local IPC
+ * endpoints (docs/ipc.md), and talks to it over its stdin/stdout. A reader thread turns frames
+ * into {@link LocalIpcListener} calls on the loop; a writer thread keeps the loop from ever
+ * blocking on the pipe. If the helper dies unexpectedly it is restarted after a pause; if it
+ * reports a fatal start-up error (another Pacemaker owns the names) it is not.
+ */
+public final class IpcHelper implements LocalIpcLink {
+    private static final Logger log = LoggerFactory.getLogger(IpcHelper.class);
+
+    public static final String BINARY_NAME = "jremoted-ipc-helper";
+    public static final long DEFAULT_RESTART_DELAY_MS = 5_000;
+    private static final byte[] STOP = new byte[0];
+
+    private final Path binary;
+    private final LoopScheduler loop;
+    private final LocalIpcListener listener;
+    private final long restartDelayMs;
+
+    // loop thread only
+    private volatile Instance current;
+    private boolean providerAvailable;
+    private volatile boolean stopped;
+    private LoopScheduler.Timer restartTimer;
+
+    public IpcHelper(Path binary, LoopScheduler loop, LocalIpcListener listener, long restartDelayMs) {
+        this.binary = binary;
+        this.loop = loop;
+        this.listener = listener;
+        this.restartDelayMs = restartDelayMs;
+    }
+
+    /**
+     * Where the helper binary is: {@code JREMOTED_IPC_HELPER}, then next to the jar (the build
+     * directory), then the packaged locations.
+     */
+    public static Optional<Path> locate() {
+        List<Path> candidates = new ArrayList<>();
+        String configured = System.getenv("JREMOTED_IPC_HELPER");
+        if (configured != null && !configured.isBlank()) {
+            candidates.add(Path.of(configured));
+        }
+        String property = System.getProperty("jremoted.ipcHelper");
+        if (property != null && !property.isBlank()) {
+            candidates.add(Path.of(property));
+        }
+        try {
+            Path code = Path.of(IpcHelper.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path dir = Files.isDirectory(code) ? code.getParent() : code.getParent();
+            if (dir != null) {
+                candidates.add(dir.resolve(BINARY_NAME));
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            log.debug("Cannot tell where the jar is", e);
+        }
+        candidates.add(Path.of("/usr/lib/jremoted", BINARY_NAME));
+        candidates.add(Path.of("/usr/libexec/jremoted", BINARY_NAME));
+        return candidates.stream().filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
+    }
+
+    /** Starts the helper (loop thread). */
+    public void start() {
+        stopped = false;
+        launch();
+    }
+
+    /** Stops the helper: closing its stdin makes it remove the endpoints and exit (loop thread). */
+    public void stop() {
+        stopped = true;
+        if (restartTimer != null) {
+            restartTimer.cancel();
+            restartTimer = null;
+        }
+        Instance i = current;
+        current = null;
+        if (i != null) {
+            i.stop();
+        }
+    }
+
+    public boolean isRunning() {
+        return current != null;
+    }
+
+    @Override
+    public void providerAvailable(boolean available) {
+        providerAvailable = available;
+        send(new HelperFrame(HelperFrame.PROVIDER, 0, new byte[] {(byte) (available ? 1 : 0)}));
+    }
+
+    @Override
+    public void respond(int connection, byte[] message) {
+        send(new HelperFrame(HelperFrame.RESPONSE, connection, message));
+    }
+
+    @Override
+    public void event(int connection, byte[] message) {
+        send(new HelperFrame(HelperFrame.EVENT, connection, message));
+    }
+
+    @Override
+    public void disconnect(int connection) {
+        send(new HelperFrame(HelperFrame.DISCONNECT, connection, new byte[0]));
+    }
+
+    private void send(HelperFrame frame) {
+        Instance i = current;
+        if (i != null) {
+            i.outgoing.add(frame.encode());
+        }
+    }
+
+    private void launch() {
+        ProcessBuilder pb = new ProcessBuilder(binary.toString());
+        pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+        pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
+        pb.redirectError(ProcessBuilder.Redirect.PIPE);
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            log.warn("Cannot start {}: {}; local cluster tools (crm_attribute, crm_mon, cibadmin, crm_master) "
+                    + "will not work on this node", binary, e.getMessage());
+            return;
+        }
+        Instance i = new Instance(process);
+        current = i;
+        // The first thing the new helper learns, before any client can connect
+        i.outgoing.add(new HelperFrame(HelperFrame.PROVIDER, 0,
+                new byte[] {(byte) (providerAvailable ? 1 : 0)}).encode());
+        i.begin();
+        log.debug("Started {} (pid {})", binary, process.pid());
+    }
+
+    /** Called on the loop once an instance's output has ended. */
+    private void ended(Instance i, String fatal, String exit) {
+        if (current == i) {
+            current = null;
+        }
+        String reason = fatal != null ? fatal : "helper exited (" + exit + ")";
+        listener.lost(reason);
+        if (stopped || i.stopping) {
+            return;
+        }
+        if (fatal != null) {
+            log.error("Local IPC endpoints unavailable: {}. Verify pacemaker and pacemaker_remote are not both "
+                    + "enabled; local cluster tools will not work on this node", fatal);
+            return;
+        }
+        log.error("Local IPC helper {}; restarting it in {} ms", reason, restartDelayMs);
+        restartTimer = loop.schedule(() -> {
+            restartTimer = null;
+            if (!stopped && current == null) {
+                launch();
+            }
+        }, restartDelayMs);
+    }
+
+    private void deliver(HelperFrame f) throws IOException {
+        switch (f.type()) {
+            case HelperFrame.READY -> loop.execute(listener::ready);
+            case HelperFrame.CONNECTED -> {
+                LocalConnection c = f.connectedPayload();
+                loop.execute(() -> listener.connected(c));
+            }
+            case HelperFrame.REFUSED -> {
+                HelperFrame.Refusal r = f.refusedPayload();
+                loop.execute(() -> listener.refused(r.endpoint(), r.uid(), r.gid()));
+            }
+            case HelperFrame.REQUEST -> loop.execute(() -> listener.request(f.connection(), f.payload()));
+            case HelperFrame.CLOSED -> loop.execute(() -> listener.closed(f.connection()));
+            default -> log.warn("Ignoring helper frame of unknown type {}", f.type());
+        }
+    }
+
+    /** One helper process with its pipes and threads. */
+    private final class Instance {
+        final Process process;
+        final LinkedBlockingQueue<byte[]> outgoing = new LinkedBlockingQueue<>();
+        volatile boolean stopping;
+
+        Instance(Process process) {
+            this.process = process;
+        }
+
+        void begin() {
+            String pid = Long.toString(process.pid());
+            thread("ipc-helper-writer-" + pid, this::writeLoop);
+            thread("ipc-helper-log-" + pid, this::logLoop);
+            thread("ipc-helper-reader-" + pid, this::readLoop);
+        }
+
+        private void thread(String name, Runnable body) {
+            Thread t = new Thread(body, name);
+            t.setDaemon(true);
+            t.start();
+        }
+
+        void stop() {
+            stopping = true;
+            outgoing.add(STOP);
+            try {
+                if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                    process.destroy();
+                    if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                        process.destroyForcibly();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+
+        String exitDescription() {
+            try {
+                if (process.waitFor(2, TimeUnit.SECONDS)) {
+                    return "status " + process.exitValue();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "still running";
+        }
+
+        private void writeLoop() {
+            try (OutputStream out = process.getOutputStream()) {
+                while (true) {
+                    byte[] frame = outgoing.take();
+                    if (frame == STOP) {
+                        return;
+                    }
+                    out.write(frame);
+                    if (outgoing.isEmpty()) {
+                        out.flush();
+                    }
+                }
+            } catch (IOException e) {
+                log.debug("Helper input closed: {}", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void logLoop() {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.startsWith("ERROR ")) {
+                        log.error("ipc-helper: {}", line.substring(6));
+                    } else if (line.startsWith("WARN ")) {
+                        log.warn("ipc-helper: {}", line.substring(5));
+                    } else {
+                        log.info("ipc-helper: {}", line);
+                    }
+                }
+            } catch (IOException e) {
+                log.debug("Helper log stream closed: {}", e.getMessage());
+            }
+        }
+
+        private void readLoop() {
+            String fatal = null;
+            try (InputStream in = new BufferedInputStream(process.getInputStream(), 256 * 1024)) {
+                HelperFrame f;
+                while ((f = HelperFrame.read(in)) != null) {
+                    if (f.type() == HelperFrame.FATAL) {
+                        fatal = f.text();
+                    } else {
+                        deliver(f);
+                    }
+                }
+            } catch (IOException e) {
+                if (!stopping) {
+                    log.error("Bad output from the local IPC helper: {}", e.getMessage());
+                }
+                process.destroy();
+            }
+            outgoing.add(STOP);
+            String reason = fatal;
+            String exit = exitDescription();
+            loop.execute(() -> ended(this, reason, exit));
+        }
+    }
+}

@@ -1,0 +1,374 @@
+package org.jremoted.proxy;
+
+import static org.jremoted.protocol.Attributes.IPC_OP;
+import static org.jremoted.protocol.Attributes.IPC_PROXY;
+import static org.jremoted.protocol.Attributes.IPC_SESSION;
+import static org.jremoted.protocol.Attributes.REMOTE_MSG_ID;
+import static org.jremoted.protocol.Attributes.REMOTE_MSG_TYPE;
+import static org.jremoted.protocol.Attributes.MSG_TYPE_NOTIFY;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jremoted.executor.LoopScheduler;
+import org.jremoted.protocol.Client;
+import org.jremoted.protocol.Dispatcher;
+import org.jremoted.protocol.MalformedMessageException;
+import org.jremoted.protocol.Messages;
+import org.jremoted.protocol.XmlCodec;
+import org.jremoted.protocol.XmlNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The IPC proxy (proxy.md §3–§4): tunnels local libqb clients of {@code cib_ro}, {@code cib_rw},
+ * {@code cib_shm}, {@code attrd}, {@code stonith-ng} and {@code crmd} over the TLS connection of
+ * the IPC provider that was current when they connected, and serves {@code lrmd} clients with the
+ * local executor. The libqb side lives in another process reached through {@link LocalIpcLink}.
+ * Loop thread only.
+ */
+public final class IpcProxy implements ProxyListener, LocalIpcListener {
+    private static final Logger log = LoggerFactory.getLogger(IpcProxy.class);
+
+    static final String OP_NEW = "new";
+    static final String OP_REQUEST = "request";
+    static final String OP_RESPONSE = "response";
+    static final String OP_EVENT = "event";
+    static final String OP_DESTROY = "destroy";
+    static final String SERVER = "lrmd_ipc_server";
+    static final String CLIENT = "lrmd_ipc_client";
+    static final String USER = "lrmd_ipc_user";
+    static final String MSG_ID = "lrmd_ipc_msg_id";
+    static final String MSG_FLAGS = "lrmd_ipc_msg_flags";
+    static final String MSG = "lrmd_ipc_msg";
+
+    /**
+     * How long a local request waits for the cluster before we give up on the session. The C
+     * daemon waits forever; tools that wait on events rather than on a reply would then hang.
+     */
+    public static final long DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+
+    private final LoopScheduler loop;
+    private final IpcProviders providers;
+    private final int bufferSize;
+    private final long requestTimeoutMs;
+    private LocalIpcLink link;
+    private Dispatcher executor;
+
+    private final Map<Integer, Session> byConnection = new HashMap<>();
+    private final Map<String, Session> bySession = new LinkedHashMap<>();
+    private final Map<Integer, LocalExecutorClient> executorClients = new HashMap<>();
+
+    /** One proxied local client, bound to one provider for life. */
+    private static final class Session {
+        final LocalConnection connection;
+        final String id;
+        final String clientName;
+        final Client provider;
+        final PcmkIpcCodec.Assembler assembler = new PcmkIpcCodec.Assembler();
+        PcmkIpcCodec.Dialect dialect = PcmkIpcCodec.Dialect.V2_1;
+        int pendingRequest;
+        int lastEvent;
+        LoopScheduler.Timer timeout;
+        boolean providerGone;
+        boolean closing;
+
+        Session(LocalConnection connection, String id, Client provider) {
+            this.connection = connection;
+            this.id = id;
+            this.provider = provider;
+            this.clientName = "proxy-" + connection.endpoint().channel() + "-" + connection.pid() + "-"
+                    + id.substring(0, 8);
+        }
+
+        void cancelTimeout() {
+            if (timeout != null) {
+                timeout.cancel();
+                timeout = null;
+            }
+        }
+    }
+
+    /**
+     * @param bufferSize       IPC buffer size for messages to local clients ({@code PCMK_ipc_buffer})
+     * @param requestTimeoutMs how long a proxied request may stay unanswered; 0 = forever
+     */
+    public IpcProxy(LoopScheduler loop, IpcProviders providers, int bufferSize, long requestTimeoutMs) {
+        this.loop = loop;
+        this.providers = providers;
+        this.bufferSize = bufferSize;
+        this.requestTimeoutMs = requestTimeoutMs;
+        providers.onChange(this::providersChanged);
+    }
+
+    /** The process owning the libqb endpoints. */
+    public void attach(LocalIpcLink link) {
+        this.link = link;
+        link.providerAvailable(!providers.isEmpty());
+    }
+
+    /** Who serves {@code lrmd} clients: the request dispatcher. */
+    public void serveExecutor(Dispatcher executor) {
+        this.executor = executor;
+    }
+
+    /** Number of live proxied sessions (for tests and status). */
+    public int sessionCount() {
+        return bySession.size();
+    }
+
+    private void providersChanged() {
+        if (link != null) {
+            link.providerAvailable(!providers.isEmpty());
+        }
+    }
+
+    // ------------------------------------------------------------ local side
+
+    @Override
+    public void ready() {
+        log.info("Local IPC endpoints published: lrmd, cib_ro, cib_rw, cib_shm, attrd, stonith-ng, pacemakerd, crmd");
+    }
+
+    @Override
+    public void connected(LocalConnection c) {
+        switch (c.endpoint()) {
+            case LRMD -> {
+                if (executor == null) {
+                    link.disconnect(c.id());
+                    return;
+                }
+                LocalExecutorClient client = new LocalExecutorClient(c, link, bufferSize);
+                executorClients.put(c.id(), client);
+                executor.connected(client);
+            }
+            case PACEMAKERD -> link.disconnect(c.id());
+            default -> newSession(c);
+        }
+    }
+
+    private void newSession(LocalConnection c) {
+        Client provider = providers.current();
+        if (provider == null) {
+            // The helper refuses these itself; this covers a provider lost in between
+            refused(c.endpoint(), c.uid(), c.gid());
+            link.disconnect(c.id());
+            return;
+        }
+        Session s = new Session(c, UUID.randomUUID().toString(), provider);
+        byConnection.put(c.id(), s);
+        bySession.put(s.id, s);
+        log.debug("Accepted IPC proxy connection (session {}) from uid {} gid {} on channel {}", s.id,
+                c.uid(), c.gid(), c.endpoint().channel());
+        provider.send(notify(XmlNode.builder(IPC_PROXY)
+                .attr(IPC_OP, OP_NEW)
+                .attr(SERVER, c.endpoint().channel())
+                .attr(IPC_SESSION, s.id)));
+    }
+
+    @Override
+    public void refused(LocalEndpoint endpoint, int uid, int gid) {
+        log.warn("Cannot proxy IPC connection from uid {} gid {} to {} because not connected to cluster", uid, gid,
+                endpoint.channel());
+    }
+
+    @Override
+    public void request(int connection, byte[] raw) {
+        LocalExecutorClient local = executorClients.get(connection);
+        if (local != null) {
+            executorRequest(local, raw);
+            return;
+        }
+        Session s = byConnection.get(connection);
+        if (s == null || s.closing) {
+            return;
+        }
+        PcmkIpcCodec.Message m;
+        XmlNode payload;
+        try {
+            m = s.assembler.add(raw);
+            if (m == null) {
+                return;
+            }
+            payload = XmlCodec.parse(m.text());
+        } catch (PcmkIpcCodec.MalformedIpcException | MalformedMessageException e) {
+            log.warn("Disconnecting IPC proxy client {}: bad message ({})", s.clientName, e.getMessage());
+            closeLocal(s);
+            return;
+        }
+        if (s.providerGone || !providers.contains(s.provider)) {
+            log.info("Disconnecting IPC proxy client {}: its cluster connection is gone", s.clientName);
+            closeLocal(s);
+            return;
+        }
+        s.dialect = m.dialect();
+        // Marked proxied so the cluster answers through events, asynchronously (proxy.md §4)
+        int flags = m.flags() | PcmkIpcCodec.FLAG_PROXIED;
+        s.pendingRequest = m.id();
+        s.cancelTimeout();
+        if ((m.flags() & PcmkIpcCodec.FLAG_CLIENT_RESPONSE) != 0 && requestTimeoutMs > 0) {
+            int requestId = m.id();
+            s.timeout = loop.schedule(() -> requestTimedOut(s, requestId), requestTimeoutMs);
+        }
+        XmlNode.Builder b = XmlNode.builder(IPC_PROXY)
+                .attr(IPC_OP, OP_REQUEST)
+                .attr(IPC_SESSION, s.id)
+                .attr(CLIENT, s.clientName)
+                .attr(USER, s.connection.user())
+                .attr(MSG_ID, m.id())
+                .attr(MSG_FLAGS, Integer.toUnsignedString(flags));
+        b.child(XmlNode.builder(MSG).child(payload).build());
+        s.provider.send(notify(b));
+    }
+
+    private void executorRequest(LocalExecutorClient client, byte[] raw) {
+        XmlNode message;
+        try {
+            PcmkIpcCodec.Message m = client.assembler().add(raw);
+            if (m == null) {
+                return;
+            }
+            message = XmlCodec.parse(m.text());
+            client.requestReceived(m);
+        } catch (PcmkIpcCodec.MalformedIpcException | MalformedMessageException e) {
+            log.warn("Disconnecting local executor client {}: bad message ({})", client.peer(), e.getMessage());
+            client.close();
+            return;
+        }
+        executor.received(client, message);
+    }
+
+    private void requestTimedOut(Session s, int requestId) {
+        s.timeout = null;
+        if (byConnection.get(s.connection.id()) != s || s.pendingRequest != requestId) {
+            return;
+        }
+        log.warn("No answer from the cluster to request {} of IPC proxy client {} within {} ms; disconnecting it",
+                requestId, s.clientName, requestTimeoutMs);
+        closeLocal(s);
+    }
+
+    @Override
+    public void closed(int connection) {
+        LocalExecutorClient local = executorClients.remove(connection);
+        if (local != null) {
+            executor.disconnected(local);
+            return;
+        }
+        Session s = byConnection.remove(connection);
+        if (s == null) {
+            return;
+        }
+        bySession.remove(s.id);
+        s.cancelTimeout();
+        if (!s.providerGone && providers.contains(s.provider)) {
+            s.provider.send(Messages.proxyDestroy(s.id));
+        }
+        log.debug("IPC proxy client {} (session {}) disconnected", s.clientName, s.id);
+    }
+
+    @Override
+    public void lost(String reason) {
+        log.warn("Local IPC connections dropped: {}", reason);
+        for (Integer connection : new ArrayList<>(byConnection.keySet())) {
+            closed(connection);
+        }
+        for (Integer connection : new ArrayList<>(executorClients.keySet())) {
+            closed(connection);
+        }
+    }
+
+    private void closeLocal(Session s) {
+        s.closing = true;
+        s.cancelTimeout();
+        link.disconnect(s.connection.id());
+    }
+
+    // ------------------------------------------------------------ cluster side
+
+    @Override
+    public void forwarded(Client from, XmlNode message) {
+        String op = message.attr(IPC_OP);
+        String id = message.attr(IPC_SESSION);
+        Session s = id == null ? null : bySession.get(id);
+        if (s == null) {
+            log.info("Cannot route IPC proxy {} to unknown session {}", op, id);
+            if (id != null) {
+                from.send(Messages.proxyDestroy(id));
+            }
+            return;
+        }
+        if (op == null) {
+            log.error("IPC proxy message without {} for session {}", IPC_OP, id);
+            return;
+        }
+        switch (op) {
+            case OP_EVENT -> deliver(s, payload(message), ++s.lastEvent, PcmkIpcCodec.FLAG_SERVER_EVENT, false);
+            case OP_RESPONSE -> {
+                int msgId = message.intAttr(MSG_ID, 0);
+                if (msgId != s.pendingRequest) {
+                    log.warn("Response {} for IPC proxy client {} does not match its pending request {}", msgId,
+                            s.clientName, s.pendingRequest);
+                }
+                s.pendingRequest = 0;
+                s.cancelTimeout();
+                deliver(s, payload(message), msgId, 0, true);
+            }
+            case OP_DESTROY -> {
+                log.debug("Cluster closed IPC proxy session {} ({})", id, s.clientName);
+                closeLocal(s);
+            }
+            default -> log.error("Unknown IPC proxy operation {} for session {}", op, id);
+        }
+    }
+
+    private static Optional<XmlNode> payload(XmlNode message) {
+        return message.child(MSG).flatMap(m -> m.children().stream().findFirst());
+    }
+
+    private void deliver(Session s, Optional<XmlNode> payload, int msgId, int flags, boolean response) {
+        if (s.closing) {
+            return;
+        }
+        if (payload.isEmpty()) {
+            log.error("IPC proxy {} for session {} carries no message", response ? OP_RESPONSE : OP_EVENT, s.id);
+            return;
+        }
+        byte[] text = XmlCodec.writeUtf8(payload.get());
+        List<byte[]> parts;
+        try {
+            parts = PcmkIpcCodec.encode(s.dialect, msgId, flags, text, bufferSize);
+        } catch (PcmkIpcCodec.MalformedIpcException e) {
+            log.error("Cannot relay to IPC proxy client {}: {}", s.clientName, e.getMessage());
+            closeLocal(s);
+            return;
+        }
+        for (byte[] part : parts) {
+            if (response) {
+                link.respond(s.connection.id(), part);
+            } else {
+                link.event(s.connection.id(), part);
+            }
+        }
+    }
+
+    @Override
+    public void clientDisconnected(Client client, boolean wasProvider) {
+        for (Session s : new ArrayList<>(bySession.values())) {
+            if (s.provider == client) {
+                s.providerGone = true;
+                log.info("ipc proxy connection for client {} destroyed because cluster node disconnected",
+                        s.clientName);
+                closeLocal(s);
+            }
+        }
+    }
+
+    private static XmlNode notify(XmlNode.Builder b) {
+        return b.attr(REMOTE_MSG_ID, 0).attr(REMOTE_MSG_TYPE, MSG_TYPE_NOTIFY).build();
+    }
+}

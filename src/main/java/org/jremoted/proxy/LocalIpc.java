@@ -1,0 +1,51 @@
+package org.jremoted.proxy;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.jremoted.executor.LoopScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts and stops the local IPC endpoints for the daemon: finds the helper binary, connects it
+ * to the proxy, and warns clearly when local tools will not work. {@code JREMOTED_LOCAL_IPC=off}
+ * disables the endpoints (e.g. for test daemons sharing one network namespace).
+ */
+public final class LocalIpc {
+    private static final Logger log = LoggerFactory.getLogger(LocalIpc.class);
+
+    private final IpcHelper helper;
+
+    private LocalIpc(IpcHelper helper) {
+        this.helper = helper;
+    }
+
+    /** Launches the helper on the loop; without a helper, logs why local tools will not work. */
+    public static LocalIpc start(LoopScheduler loop, IpcProxy proxy) {
+        String setting = System.getenv("JREMOTED_LOCAL_IPC");
+        if (setting != null && (setting.equalsIgnoreCase("off") || setting.equalsIgnoreCase("no")
+                || setting.equalsIgnoreCase("false") || setting.equals("0"))) {
+            log.warn("Local IPC endpoints disabled (JREMOTED_LOCAL_IPC={}): local cluster tools (crm_attribute, "
+                    + "crm_master, crm_mon, cibadmin) will not work on this node", setting);
+            return new LocalIpc(null);
+        }
+        Optional<Path> binary = IpcHelper.locate();
+        if (binary.isEmpty()) {
+            log.warn("Local IPC helper {} not found (next to the jar, /usr/lib/jremoted, or JREMOTED_IPC_HELPER): "
+                    + "local cluster tools (crm_attribute, crm_master, crm_mon, cibadmin) and promotable clones "
+                    + "will not work on this node", IpcHelper.BINARY_NAME);
+            return new LocalIpc(null);
+        }
+        IpcHelper helper = new IpcHelper(binary.get(), loop, proxy, IpcHelper.DEFAULT_RESTART_DELAY_MS);
+        proxy.attach(helper);
+        loop.execute(helper::start);
+        return new LocalIpc(helper);
+    }
+
+    /** Removes the endpoints (the helper exits); safe to call more than once. */
+    public void stop() {
+        if (helper != null) {
+            helper.stop();
+        }
+    }
+}

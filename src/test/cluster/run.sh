@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Real-cluster suite: an unmodified Debian Pacemaker 2.1.5 cluster node drives the Pacemaker
+# Remote daemon under test ($REMOTED_CMD, default <project>/bin/jremoted) as a remote node, all
+# inside private network namespaces. See README.md next to this file.
+#
+#   run.sh [--only NAME,...] [--keep] [--c-daemon] [--results DIR] [--list] [--teardown]
+#
+# Prints "PASS name (time)" or "FAIL name (time): reason" and the logs to read per scenario,
+# then exactly one line "cluster: N passed, N failed". Exit status 0 only if nothing failed.
+set -uo pipefail
+exec </dev/null
+HERE=$(cd "$(dirname "$0")" && pwd -P)
+ROOT=$(cd "$HERE/../../.." && pwd -P)
+# shellcheck source=lib.sh
+source "$HERE/lib.sh"
+# shellcheck source=scenarios.sh
+source "$HERE/scenarios.sh"
+
+usage() {
+    cat <<EOF
+usage: $0 [options]
+  --only NAME,...   run only these scenarios (in the suite's order); names: ${SCENARIOS[*]}
+  --keep            leave the cluster, daemons and namespaces up afterwards (then: $0 --teardown)
+  --teardown        only tear down what a --keep run (or a killed run) left behind
+  --c-daemon        test the upstream C pacemaker-remoted (unpacked from the Debian package)
+  --results DIR     results directory (default: \$CLUSTER_RESULTS or <project>/target/cluster-results)
+  --list            list the scenario names
+environment: REMOTED_CMD (daemon command, default <project>/bin/jremoted), REMOTE_DEBUG=yes
+  (PCMK_debug for the daemon), CLUSTER_DEBUG=1 (debug logging in the cluster daemons)
+EOF
+}
+
+ONLY= KEEP=0 TEARDOWN_ONLY=0 USE_C=0
+RESULTS=${CLUSTER_RESULTS:-$ROOT/target/cluster-results}
+while [ $# -gt 0 ]; do
+    case $1 in
+        --only) ONLY=${2:-}; shift ;;
+        --only=*) ONLY=${1#--only=} ;;
+        --keep) KEEP=1 ;;
+        --teardown) TEARDOWN_ONLY=1 ;;
+        --c-daemon) USE_C=1 ;;
+        --results) RESULTS=${2:-}; shift ;;
+        --results=*) RESULTS=${1#--results=} ;;
+        --list) printf '%s\n' "${SCENARIOS[@]}"; exit 0 ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "unknown option: $1" >&2; usage >&2; exit 64 ;;
+    esac
+    shift
+done
+RESULTS=$(mkdir -p "$RESULTS" && cd "$RESULTS" && pwd -P) || { echo "cannot create $RESULTS" >&2; exit 2; }
+
+[ "$(id -u)" -eq 0 ] || { echo "run.sh: must run as root (namespaces, mounts)"; echo "cluster: 0 passed, 1 failed"; exit 1; }
+
+if [ $TEARDOWN_ONLY = 1 ]; then
+    destroy_namespaces
+    log "torn down"
+    exit 0
+fi
+
+# The scenarios to run, in the suite's order.
+SELECTED=()
+if [ -n "$ONLY" ]; then
+    IFS=',' read -r -a wanted <<<"$ONLY"
+    for w in "${wanted[@]}"; do
+        printf '%s\n' "${SCENARIOS[@]}" | grep -qx "$w" || { echo "unknown scenario: $w (have: ${SCENARIOS[*]})" >&2; exit 64; }
+    done
+    for s in "${SCENARIOS[@]}"; do
+        printf '%s\n' "${wanted[@]}" | grep -qx "$s" && SELECTED+=("$s")
+    done
+else
+    SELECTED=("${SCENARIOS[@]}")
+fi
+
+PASSED=0 FAILED=0
+summary_and_exit() {
+    echo "cluster: $PASSED passed, $FAILED failed"
+    [ $FAILED -eq 0 ] && exit 0 || exit 1
+}
+
+# ------------------------------------------------------------------ teardown
+TORN_DOWN=0
+teardown() {
+    [ $TORN_DOWN = 1 ] && return
+    TORN_DOWN=1
+    if [ $KEEP = 1 ]; then
+        local c; c=$(cat "$(node_dir cluster)/holder.pid" 2>/dev/null)
+        log "--keep: left running. Cluster tools: nsenter -t $c -m -n -u crm_mon -1"
+        log "--keep: remote daemon: pid $(remoted_pid remote); tear down with: $0 --teardown"
+        return
+    fi
+    # The daemons under test first (nothing to wait for), then the cluster, then whatever is left.
+    stop_remoted remote 1 >/dev/null 2>&1
+    stop_remoted bad 1 >/dev/null 2>&1
+    stop_cluster >/dev/null 2>&1
+    destroy_namespaces
+}
+on_signal() { log "interrupted"; FAILED=$((FAILED + 1)); teardown; summary_and_exit; }
+trap teardown EXIT
+trap on_signal INT TERM HUP
+
+# ------------------------------------------------------------------ setup
+log "results: $RESULTS"
+if [ $USE_C = 1 ]; then
+    REMOTED_CMD=$(c_daemon_path) || { log "cannot unpack the C daemon"; FAILED=${#SELECTED[@]}; summary_and_exit; }
+fi
+REMOTED_CMD=${REMOTED_CMD:-$ROOT/bin/jremoted}
+log "daemon under test: $REMOTED_CMD"
+
+setup_failed() {
+    local s
+    log "setup failed: $*"
+    for s in "${SELECTED[@]}"; do
+        echo "FAIL $s: setup failed: $*"
+        log_pointers | sed 's/^/  /'
+        FAILED=$((FAILED + 1))
+    done
+    teardown
+    summary_and_exit
+}
+
+ensure_packages || setup_failed "could not install ${REQUIRED_PKGS[*]}"
+# REMOTED_CMD may carry arguments; its first word must be runnable.
+read -r -a remoted_words <<<"$REMOTED_CMD"
+command -v "${remoted_words[0]}" >/dev/null 2>&1 || setup_failed "REMOTED_CMD not executable: $REMOTED_CMD"
+
+# Leftovers of a killed or --keep run, and the previous run's files.
+destroy_namespaces
+if [ -n "$(ls -A "$RESULTS" 2>/dev/null)" ] && [ ! -e "$RESULTS/.jrcl-results" ]; then
+    setup_failed "$RESULTS is not empty and not a results directory of this suite; refusing to clear it"
+fi
+find "$RESULTS" -mindepth 1 -delete 2>/dev/null
+touch "$RESULTS/.jrcl-results"
+mkdir -p "$RESULTS/keys"
+
+# Keys generated per run: the right one for the cluster and the remote node, another for the
+# daemon that must be refused. The host's /etc/pacemaker is never touched (bind mounts).
+KEY=$RESULTS/keys/authkey
+WRONG_KEY=$RESULTS/keys/wrongkey
+dd if=/dev/urandom of="$KEY" bs=4096 count=1 status=none
+dd if=/dev/urandom of="$WRONG_KEY" bs=4096 count=1 status=none
+chmod 600 "$KEY" "$WRONG_KEY"
+
+for tag in cluster remote bad; do prepare_node_dir "$tag"; done
+install -o hacluster -g haclient -m 0640 "$KEY" "$(node_dir cluster)/etc-pacemaker/authkey"
+write_corosync_conf
+seed_cib
+create_links || setup_failed "could not create namespaces/veth pairs (ip netns)"
+start_holder cluster "$CL_NS" "$CL_NODE" || setup_failed "could not set up the cluster node's namespaces"
+start_holder remote "$RM_NS" "$RM_NODE" || setup_failed "could not set up the remote node's namespaces"
+start_holder bad "$BAD_NS" "$BAD_NODE" || setup_failed "could not set up the bad-key node's namespaces"
+t_setup=$(now_ms)
+start_cluster || setup_failed "cluster node did not come up (corosync/pacemakerd)"
+log "cluster node $CL_NODE up in $(( $(now_ms) - t_setup )) ms"
+start_remoted remote "$KEY" || log "remote daemon did not start; the scenarios will report it"
+
+# ------------------------------------------------------------------ scenarios
+for s in "${SELECTED[@]}"; do
+    log "---- $s"
+    mark_logs
+    FAIL_REASON=
+    t0=$(now_ms)
+    "scenario_$s"
+    rc=$?
+    secs=$(awk -v ms=$(( $(now_ms) - t0 )) 'BEGIN { printf "%.1f", ms / 1000 }')
+    if [ $rc -eq 0 ]; then
+        echo "PASS $s (${secs}s)"
+        PASSED=$((PASSED + 1))
+    else
+        echo "FAIL $s (${secs}s): ${FAIL_REASON:-scenario returned $rc}"
+        snap="$RESULTS/$s.crm_mon.txt"
+        cl timeout 20 crm_mon -1 -rfA > "$snap" 2>&1
+        echo "  logs: (cluster state at failure: $snap)"
+        if [ "$s" = wrong_key ]; then log_pointers with-bad; else log_pointers; fi
+        FAILED=$((FAILED + 1))
+    fi
+done
+
+teardown
+summary_and_exit
