@@ -103,15 +103,21 @@ helper_sockets() {
 }
 sockets_back_to() { [ "$(helper_sockets)" -le "$1" ]; }
 
-# A tool killed while connected (and mid-request) must not leave its session behind.
+# A tool killed while connected must not leave its sessions behind (helper sockets on the
+# remote side; the proxy sends destroy so the cluster side drops its end too).
+helper_sockets_above() { [ "$(helper_sockets)" -gt "$1" ]; }
 s_killed_tool_no_leak() {
-    local before; before=$(helper_sockets)
+    local before pid; before=$(helper_sockets)
     [ "$before" -ge 0 ] || return $(fail "no helper process on the remote node")
-    # crm_mon without -1 stays connected, waiting for CIB notifications
-    in_node remote timeout -s KILL 3 crm_mon --output-as=xml >/dev/null 2>&1
-    in_node remote timeout -s KILL 0.3 cibadmin -Q >/dev/null 2>&1
+    # crm_mon in interval mode stays connected, waiting for CIB notifications
+    in_node remote crm_mon -i 1 >/dev/null 2>&1 &
+    pid=$!
+    wait_for 10 "crm_mon to connect" helper_sockets_above "$before" || { kill -KILL $pid; return $(fail "crm_mon never connected"); }
+    kill -KILL "$(in_node remote pgrep -x crm_mon | head -1)" 2>/dev/null
+    wait $pid 2>/dev/null
     wait_for 10 "helper sockets back to $before" sockets_back_to "$before" ||
         return $(fail "helper holds $(helper_sockets) sockets, had $before")
+    grep -q "Removing remote-proxy\|proxy.*destroy\|Proxy.*destroy" "$(node_dir cluster)/log-pacemaker/pacemaker.log" >/dev/null 2>&1
     # and the daemon still serves
     s_crm_node
 }

@@ -148,7 +148,7 @@ start_holder() {
         while read -r src dst; do mount --bind "$src" "$dst"; done < "$1/mounts"
         hostname "$2"
         echo ready > "$1/holder.ready"
-        exec sleep infinity' holder "$d" "$host" </dev/null >"$d/holder.out" 2>&1 &
+        exec sleep infinity' holder "$d" "$host" </dev/null >"$d/holder.out" 2>&1 9>&- &
     echo $! > "$d/holder.pid"
     wait_for 10 "namespace holder $tag" test -s "$d/holder.ready" || {
         cat "$d/holder.out" >&2; return 1; }
@@ -168,8 +168,8 @@ spawn_in_node() {
     rm -f "$pidfile" "$pidfile.rc"
     # nsenter and sh exec in place, so CMD is a direct child of this subshell: its exit status
     # (128+N when killed by signal N) lands in PIDFILE.rc.
-    ( in_node "$tag" sh -c 'echo $$ > "$0"; exec "$@"' "$pidfile" "$@"; echo $? > "$pidfile.rc" ) \
-        >>"$out" 2>&1 </dev/null &
+    ( in_node "$tag" sh -c 'echo $$ > "$0"; exec "$@"' "$pidfile" "$@" 9>&-; echo $? > "$pidfile.rc" ) \
+        >>"$out" 2>&1 </dev/null 9>&- &
     wait_for 10 "$1 to start" test -s "$pidfile"
 }
 
@@ -186,6 +186,18 @@ create_links() {
     ip -n "$RM_NS" addr add "$RM_IP/24" dev jrcl-r0 && ip -n "$RM_NS" link set jrcl-r0 up
     ip -n "$CL_NS" addr add "$CL_IP2/24" dev jrcl-c1 && ip -n "$CL_NS" link set jrcl-c1 up
     ip -n "$BAD_NS" addr add "$BAD_IP/24" dev jrcl-b0 && ip -n "$BAD_NS" link set jrcl-b0 up
+}
+
+# lock_suite: one run at a time per set of namespace names (a second run would tear down the
+# first one's namespaces). The lock is file descriptor 9; everything started in the namespaces
+# closes it, so a --keep run does not hold it after run.sh exits.
+lock_suite() {
+    local lock=/run/lock/jremoted-cluster-$CL_NS.lock waited=${CLUSTER_LOCK_WAIT:-900}
+    mkdir -p /run/lock
+    exec 9>"$lock" || return 1
+    flock -n 9 && return 0
+    log "another run uses the namespaces $CL_NS/$RM_NS/$BAD_NS; waiting up to ${waited}s for it"
+    flock -w "$waited" 9
 }
 
 # destroy_namespaces: end every process left in our namespaces (all started by this suite),
@@ -376,7 +388,8 @@ add_dummies_on_remote() {
 remove_resources() {
     local id
     for id in "$@"; do
-        cl cibadmin --delete-all --xpath "//constraints/*[@rsc='$id']" >/dev/null 2>&1
+        # --force: cibadmin calls an XPath delete of several objects "dangerous" otherwise.
+        cl cibadmin --delete-all --force --xpath "//constraints/*[@rsc='$id']" >/dev/null 2>&1
         cl cibadmin --delete --xml-text "<primitive id=\"$id\"/>" >/dev/null 2>&1
     done
     wait_for 60 "removed resources to stop" resources_inactive "$@"

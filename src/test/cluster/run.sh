@@ -51,6 +51,8 @@ RESULTS=$(mkdir -p "$RESULTS" && cd "$RESULTS" && pwd -P) || { echo "cannot crea
 
 [ "$(id -u)" -eq 0 ] || { echo "run.sh: must run as root (namespaces, mounts)"; echo "cluster: 0 passed, 1 failed"; exit 1; }
 
+lock_suite || { echo "run.sh: another run of this suite is still going; giving up"; echo "cluster: 0 passed, 1 failed"; exit 1; }
+
 if [ $TEARDOWN_ONLY = 1 ]; then
     destroy_namespaces
     log "torn down"

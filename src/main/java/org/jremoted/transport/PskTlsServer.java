@@ -121,7 +121,7 @@ final class PskTlsServer extends PSKTlsServer {
             return null;
         }
         PskIdentity offered = (PskIdentity) identities.get(0);
-        return new BasicTlsPSKExternal(offered.getIdentity(), getCrypto().createSecret(key),
+        return new BasicTlsPSKExternal(offered.getIdentity(), getCrypto().createSecret(key.clone()),
                 PRFAlgorithm.tls13_hkdf_sha256);
     }
 
@@ -164,7 +164,9 @@ final class PskTlsServer extends PSKTlsServer {
 
         @Override
         public byte[] getPSK(byte[] identity) {
-            return keySource.get();
+            // A copy: the TLS 1.2 key exchange wipes the array it is given, and this one is cached.
+            byte[] key = keySource.get();
+            return key == null ? null : key.clone();
         }
     }
 }

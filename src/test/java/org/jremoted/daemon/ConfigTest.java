@@ -80,4 +80,63 @@ class ConfigTest {
         assertEquals(Config.DEFAULT_MAX_MESSAGE_BYTES, bad.maxMessageBytes());
         assertEquals(1, bad.warnings().size());
     }
+
+    @Test
+    void agentEnvironmentWithDefaults() {
+        Map<String, String> env = Config.fromEnvironment(Map.of()).agentEnvironment();
+        assertEquals("pacemaker-remoted", env.get("PCMK_service"));
+        assertEquals("/var/log/pacemaker/pacemaker.log", env.get("PCMK_logfile"));
+        assertEquals("/var/log/pacemaker/pacemaker.log", env.get("HA_logfile"));
+        assertEquals("daemon", env.get("PCMK_logfacility"));
+        assertEquals("daemon", env.get("HA_logfacility"));
+        assertEquals("daemon", env.get("HA_LOGFACILITY"));
+        assertEquals("/var/log/pacemaker/pacemaker.log", env.get("HA_LOGFILE"));
+        assertNull(env.get("HA_DEBUGLOG"));
+    }
+
+    @Test
+    void agentEnvironmentLeavesInheritedSettingsAloneAndAddsDebugLog() {
+        Map<String, String> env = Config.fromEnvironment(Map.of("PCMK_logfile", "/tmp/x.log",
+                "PCMK_logfacility", "local3", "PCMK_debug", "pacemaker-remoted")).agentEnvironment();
+        assertFalse(env.containsKey("PCMK_logfile"), "inherited already, not re-added");
+        assertFalse(env.containsKey("PCMK_logfacility"));
+        assertEquals("local3", env.get("HA_LOGFACILITY"));
+        assertEquals("/tmp/x.log", env.get("HA_LOGFILE"));
+        assertEquals("/tmp/x.log", env.get("HA_DEBUGLOG"));
+    }
+
+    @Test
+    void agentEnvironmentOmitsDisabledTargets() {
+        Map<String, String> env = Config.fromEnvironment(Map.of("PCMK_logfile", "none",
+                "PCMK_logfacility", "none", "PCMK_debug", "yes")).agentEnvironment();
+        assertFalse(env.containsKey("HA_LOGFACILITY"));
+        assertFalse(env.containsKey("HA_LOGFILE"));
+        assertFalse(env.containsKey("HA_DEBUGLOG"));
+        assertEquals("pacemaker-remoted", env.get("PCMK_service"));
+    }
+
+    @Test
+    void loggingSettings() {
+        Config c = Config.fromEnvironment(Map.of("PCMK_logpriority", "info", "PCMK_logfile_mode", "0640",
+                "PCMK_stderr", "no"));
+        assertEquals(6, c.logpriority());
+        assertEquals(0640, c.logfileMode());
+        assertEquals(Boolean.FALSE, c.stderrSetting());
+        Config d = Config.fromEnvironment(Map.of());
+        assertEquals(5, d.logpriority());
+        assertEquals(0660, d.logfileMode());
+        assertNull(d.stderrSetting());
+        assertFalse(d.syslogDisabled());
+        assertFalse(d.logfileDisabled());
+    }
+
+    @Test
+    void invalidLoggingSettingsWarnAndFallBack() {
+        Config c = Config.fromEnvironment(Map.of("PCMK_logpriority", "loud", "PCMK_logfile_mode", "rw",
+                "PCMK_logfacility", "local9"));
+        assertEquals(5, c.logpriority());
+        assertEquals(0660, c.logfileMode());
+        assertEquals("daemon", c.logfacility());
+        assertEquals(3, c.warnings().size(), c.warnings().toString());
+    }
 }

@@ -130,6 +130,19 @@ class TlsPskHandlerTest {
     }
 
     @Test
+    void tls12HandshakeLeavesTheCachedKeyIntactForLaterHandshakes() throws Exception {
+        InetSocketAddress addr = start(10_000);
+        byte[] before = key.get().clone();
+        for (boolean tls13 : new boolean[] {false, true, false, false, true}) {
+            try (PskTestClient c = new PskTestClient(addr, KEY, tls13)) {
+                c.write(new byte[] {7});
+                assertEquals(1, readN(c.in(), 1).length);
+            }
+        }
+        assertArrayEquals(before, key.get());
+    }
+
+    @Test
     void eachWriteBecomesItsOwnRecord() throws Exception {
         InetSocketAddress addr = start(10_000);
         try (PskTestClient c = new PskTestClient(addr, KEY, true)) {

@@ -1,6 +1,8 @@
 package org.jremoted.agents.systemd;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,10 +97,21 @@ public final class DbusSystemd implements SystemdApi {
     }
 
     private Bus open() throws SystemdException {
+        quietLibraryLogging();
         DBusConnection c = null;
         try {
             DBusConnectionBuilder builder = address == null ? DBusConnectionBuilder.forSystemBus()
                     : DBusConnectionBuilder.forAddress(address);
+            String socket = socketPath(builder.transportConfig().getBusAddress().toString());
+            if (socket != null && !Files.exists(Path.of(socket))) {
+                // The common case on a host without systemd: say so at once instead of retrying.
+                throw new SystemdException(SystemdException.Kind.NO_BUS, null,
+                        "No DBus connection (system bus socket " + socket
+                                + " does not exist: D-Bus and systemd are not running)", null);
+            }
+            // One connection attempt: dbus-java's default retries for 10 s, and an action must
+            // learn quickly that the bus is not there.
+            builder.transportConfig().withTimeout(0);
             c = builder.withShared(false).withDisconnectCallback(new IDisconnectCallback() {
                 @Override
                 public void disconnectOnError(IOException e) {
@@ -122,6 +135,35 @@ public final class DbusSystemd implements SystemdApi {
             log.debug("Cannot connect to the system bus", e);
             throw new SystemdException(SystemdException.Kind.NO_BUS, null,
                     "No DBus connection (system bus unavailable: " + why + ")", e);
+        }
+    }
+
+    /** The file of a {@code unix:path=...} address (first one if several), else null. */
+    static String socketPath(String address) {
+        if (address == null) {
+            return null;
+        }
+        String first = address.split(";", 2)[0];
+        if (!first.startsWith("unix:")) {
+            return null;
+        }
+        for (String kv : first.substring(5).split(",")) {
+            if (kv.startsWith("path=")) {
+                return kv.substring(5);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * dbus-java logs every message at debug and its transport choice at info; with the daemon's
+     * debug logging that would drown everything else. Only warnings are kept, unless a logging
+     * configuration set a level for it explicitly.
+     */
+    private static void quietLibraryLogging() {
+        Logger library = LoggerFactory.getLogger("org.freedesktop.dbus");
+        if (library instanceof ch.qos.logback.classic.Logger l && l.getLevel() == null) {
+            l.setLevel(ch.qos.logback.classic.Level.WARN);
         }
     }
 

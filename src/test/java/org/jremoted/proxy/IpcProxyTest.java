@@ -1,0 +1,293 @@
+package org.jremoted.proxy;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.jremoted.executor.fakes.FakeClient;
+import org.jremoted.executor.fakes.FakeLoop;
+import org.jremoted.protocol.Client;
+import org.jremoted.protocol.Dispatcher;
+import org.jremoted.protocol.XmlCodec;
+import org.jremoted.protocol.XmlNode;
+import org.jremoted.proxy.PcmkIpcCodec.Dialect;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class IpcProxyTest {
+
+    /** Records what the proxy asks of the libqb side. */
+    static final class FakeLink implements LocalIpcLink {
+        final List<Boolean> availability = new ArrayList<>();
+        final List<String> calls = new ArrayList<>();
+        final List<byte[]> messages = new ArrayList<>();
+
+        @Override
+        public void providerAvailable(boolean available) {
+            availability.add(available);
+        }
+
+        @Override
+        public void respond(int connection, byte[] message) {
+            calls.add("respond " + connection);
+            messages.add(message);
+        }
+
+        @Override
+        public void event(int connection, byte[] message) {
+            calls.add("event " + connection);
+            messages.add(message);
+        }
+
+        @Override
+        public void disconnect(int connection) {
+            calls.add("disconnect " + connection);
+        }
+    }
+
+    private final FakeLoop loop = new FakeLoop();
+    private final IpcProviders providers = new IpcProviders();
+    private final FakeLink link = new FakeLink();
+    private IpcProxy proxy;
+    private final FakeClient provider = new FakeClient();
+
+    @BeforeEach
+    void setUp() {
+        proxy = new IpcProxy(loop, providers, 131072, 30_000);
+        proxy.attach(link);
+    }
+
+    private static byte[] request(int id, int flags, String xml) throws Exception {
+        return PcmkIpcCodec.encode(Dialect.V2_1, id, flags, xml.getBytes(StandardCharsets.UTF_8), 131072).get(0);
+    }
+
+    private static LocalConnection conn(int id, LocalEndpoint e) {
+        return new LocalConnection(id, e, 4242, 0, 0, "root");
+    }
+
+    private static String text(byte[] message) throws Exception {
+        return new String(new PcmkIpcCodec.Assembler().add(message).text(), StandardCharsets.UTF_8);
+    }
+
+    private static XmlNode only(List<XmlNode> list) {
+        assertEquals(1, list.size(), list.toString());
+        return list.get(0);
+    }
+
+    private String openSession(int connection, LocalEndpoint endpoint) {
+        proxy.connected(conn(connection, endpoint));
+        XmlNode created = only(provider.take());
+        assertEquals("new", created.attr("lrmd_ipc_op"));
+        return created.attr("lrmd_ipc_session");
+    }
+
+    @Test
+    void availabilityFollowsTheProviderList() {
+        providers.add(provider);
+        providers.remove(provider);
+        assertEquals(List.of(false, true, false), link.availability);
+    }
+
+    @Test
+    void withoutProviderConnectionIsRefusedAndNothingIsSent() {
+        proxy.connected(conn(1, LocalEndpoint.CIB_RW));
+        assertEquals(List.of("disconnect 1"), link.calls);
+        assertEquals(0, proxy.sessionCount());
+    }
+
+    @Test
+    void requestIsForwardedWithProxiedFlagClientNameAndUser() throws Exception {
+        providers.add(provider);
+        String session = openSession(1, LocalEndpoint.CIB_SHM);
+        proxy.request(1, request(1, 0x200, "<cib_command t=\"cib\" cib_op=\"register\"/>"));
+        XmlNode req = only(provider.take());
+        assertEquals("lrmd_ipc_proxy", req.name());
+        assertEquals("request", req.attr("lrmd_ipc_op"));
+        assertEquals(session, req.attr("lrmd_ipc_session"));
+        assertEquals("proxy-cib_rw-4242-" + session.substring(0, 8), req.attr("lrmd_ipc_client"),
+                "cib_shm is proxied as cib_rw");
+        assertEquals("root", req.attr("lrmd_ipc_user"));
+        assertEquals("1", req.attr("lrmd_ipc_msg_id"));
+        assertEquals("768", req.attr("lrmd_ipc_msg_flags"));
+        assertEquals("notify", req.attr("lrmd_remote_msg_type"));
+        assertEquals("cib_command", req.child("lrmd_ipc_msg").get().children().get(0).name());
+    }
+
+    @Test
+    void responseAndEventReachTheLocalClient() throws Exception {
+        providers.add(provider);
+        String session = openSession(3, LocalEndpoint.ATTRD);
+        proxy.request(3, request(11, 0x200, "<attrd_command/>"));
+        provider.take();
+        XmlNode payload = XmlNode.builder("ack").attr("rc", "0").build();
+        proxy.forwarded(provider, XmlNode.builder("lrmd_ipc_proxy").attr("lrmd_ipc_op", "response")
+                .attr("lrmd_ipc_session", session).attr("lrmd_ipc_msg_id", "11")
+                .child(XmlNode.builder("lrmd_ipc_msg").child(payload).build()).build());
+        proxy.forwarded(provider, XmlNode.builder("lrmd_ipc_proxy").attr("lrmd_ipc_op", "event")
+                .attr("lrmd_ipc_session", session)
+                .child(XmlNode.builder("lrmd_ipc_msg").child(payload).build()).build());
+        assertEquals(List.of("respond 3", "event 3"), link.calls);
+        assertEquals(11, ByteBuffer.wrap(link.messages.get(0)).order(ByteOrder.nativeOrder()).getInt(0));
+        assertEquals("<ack rc=\"0\"/>", text(link.messages.get(0)));
+        int eventFlags = ByteBuffer.wrap(link.messages.get(1)).order(ByteOrder.nativeOrder()).getInt(32);
+        assertEquals(PcmkIpcCodec.FLAG_SERVER_EVENT, eventFlags);
+        loop.advance(60_000);
+        assertEquals(2, link.calls.size(), "an answered request arms no timeout");
+    }
+
+    @Test
+    void unknownSessionIsAnsweredWithDestroy() {
+        providers.add(provider);
+        proxy.forwarded(provider, XmlNode.builder("lrmd_ipc_proxy").attr("lrmd_ipc_op", "event")
+                .attr("lrmd_ipc_session", "nope").build());
+        XmlNode d = only(provider.take());
+        assertEquals("destroy", d.attr("lrmd_ipc_op"));
+        assertEquals("nope", d.attr("lrmd_ipc_session"));
+    }
+
+    @Test
+    void clusterDestroyDisconnectsAndLocalCloseSendsDestroyOnce() {
+        providers.add(provider);
+        String session = openSession(4, LocalEndpoint.CRMD);
+        proxy.forwarded(provider, XmlNode.builder("lrmd_ipc_proxy").attr("lrmd_ipc_op", "destroy")
+                .attr("lrmd_ipc_session", session).build());
+        assertEquals(List.of("disconnect 4"), link.calls);
+        proxy.closed(4);
+        XmlNode d = only(provider.take());
+        assertEquals("destroy", d.attr("lrmd_ipc_op"));
+        assertEquals(0, proxy.sessionCount());
+        proxy.closed(4);
+        assertTrue(provider.take().isEmpty());
+    }
+
+    @Test
+    void sessionsStayWithTheirProviderAndDieWithIt() throws Exception {
+        FakeClient older = new FakeClient();
+        providers.add(older);
+        proxy.connected(conn(1, LocalEndpoint.CIB_RO));
+        providers.add(provider);
+        proxy.connected(conn(2, LocalEndpoint.CIB_RO));
+        assertEquals(1, older.take().size());
+        assertEquals(1, provider.take().size());
+
+        proxy.request(1, request(1, 0x200, "<q/>"));
+        assertEquals(1, older.take().size(), "bound to the provider current at connect time");
+        assertTrue(provider.take().isEmpty());
+
+        providers.remove(older);
+        proxy.clientDisconnected(older, true);
+        assertEquals(List.of("disconnect 1"), link.calls);
+        proxy.closed(1);
+        assertTrue(older.take().isEmpty(), "nothing is sent to a provider that is gone");
+        assertEquals(1, proxy.sessionCount());
+    }
+
+    @Test
+    void unansweredRequestTimesOutAndClosesTheSession() throws Exception {
+        providers.add(provider);
+        openSession(5, LocalEndpoint.CIB_RW);
+        proxy.request(5, request(2, 0x200, "<q/>"));
+        provider.take();
+        loop.advance(29_999);
+        assertTrue(link.calls.isEmpty());
+        loop.advance(2);
+        assertEquals(List.of("disconnect 5"), link.calls);
+        proxy.closed(5);
+        assertEquals("destroy", only(provider.take()).attr("lrmd_ipc_op"));
+    }
+
+    @Test
+    void malformedLocalMessageDisconnectsTheClient() {
+        providers.add(provider);
+        openSession(6, LocalEndpoint.CIB_RW);
+        proxy.request(6, new byte[] {1, 2, 3});
+        assertEquals(List.of("disconnect 6"), link.calls);
+        assertTrue(provider.take().isEmpty());
+    }
+
+    @Test
+    void lostHelperClosesEverySession() {
+        providers.add(provider);
+        openSession(7, LocalEndpoint.CIB_RW);
+        openSession(8, LocalEndpoint.ATTRD);
+        proxy.lost("helper exited");
+        assertEquals(2, provider.take().size());
+        assertEquals(0, proxy.sessionCount());
+    }
+
+    @Test
+    void lrmdClientsAreServedLocallyWithResponsesAndEvents() throws Exception {
+        List<String> seen = new ArrayList<>();
+        Client[] local = new Client[1];
+        proxy.serveExecutor(new Dispatcher() {
+            @Override
+            public void connected(Client client) {
+                local[0] = client;
+                seen.add("connected " + client.isRemote() + " " + client.isPrivileged());
+            }
+
+            @Override
+            public void received(Client client, XmlNode message) {
+                seen.add("received " + message.attr("lrmd_op"));
+                client.send(XmlNode.builder("lrmd_notify").attr("lrmd_op", "lrmd_rsc_poke").build());
+                client.send(XmlNode.builder("lrmd_reply").attr("lrmd_rc", "0").build());
+            }
+
+            @Override
+            public void disconnected(Client client) {
+                seen.add("disconnected");
+            }
+        });
+        proxy.connected(new LocalConnection(9, LocalEndpoint.LRMD, 77, 1000, 1000, "nobody"));
+        proxy.request(9, request(4, 0x200, "<lrmd_command lrmd_op=\"lrmd_rsc_poke\"/>"));
+        proxy.closed(9);
+        assertEquals(List.of("connected false false", "received lrmd_rsc_poke", "disconnected"), seen);
+        assertEquals(List.of("event 9", "respond 9"), link.calls);
+        assertEquals(4, ByteBuffer.wrap(link.messages.get(1)).order(ByteOrder.nativeOrder()).getInt(0));
+        assertEquals(0, provider.take().size(), "lrmd is never proxied");
+    }
+
+    @Test
+    void hackerUserIsUnprivilegedButRootAndHaclusterArePrivileged() {
+        assertTrue(new LocalExecutorClient(new LocalConnection(1, LocalEndpoint.LRMD, 1, 0, 0, "root"), link,
+                131072).isPrivileged());
+        assertTrue(new LocalExecutorClient(new LocalConnection(1, LocalEndpoint.LRMD, 1, 189, 189, "hacluster"),
+                link, 131072).isPrivileged());
+        assertFalse(new LocalExecutorClient(new LocalConnection(1, LocalEndpoint.LRMD, 1, 1000, 1000, "alice"),
+                link, 131072).isPrivileged());
+    }
+
+    @Test
+    void unprivilegedLocalExecutorClientMayOnlyRegisterAndPoke() {
+        org.jremoted.executor.fakes.DispatcherHarness h = new org.jremoted.executor.fakes.DispatcherHarness(
+                loop, new org.jremoted.executor.fakes.FakeRunner());
+        FakeClient local = new FakeClient(false);
+        h.dispatcher.connected(local);
+        h.dispatcher.received(local, XmlNode.builder("lrmd_command").attr("lrmd_op", "register")
+                .attr("lrmd_clientname", "tool").attr("lrmd_protocol_version", "1.1").build());
+        h.dispatcher.received(local, XmlNode.builder("lrmd_command").attr("lrmd_op", "lrmd_rsc_poke").build());
+        h.dispatcher.received(local, XmlNode.builder("lrmd_command").attr("lrmd_op", "lrmd_rsc_register")
+                .child(XmlNode.builder("lrmd_rsc").attr("lrmd_rsc_id", "r").attr("lrmd_class", "ocf")
+                        .attr("lrmd_provider", "heartbeat").attr("lrmd_type", "Dummy").build()).build());
+        List<String> rcs = local.take().stream().filter(m -> m.name().equals("lrmd_reply"))
+                .map(m -> m.attr("lrmd_rc")).toList();
+        assertEquals(List.of("0", "0", "-13"), rcs);
+    }
+
+    @Test
+    void helperFramesRoundTrip() throws Exception {
+        byte[] payload = ByteBuffer.allocate(13 + 4).order(ByteOrder.nativeOrder())
+                .put((byte) 4).putInt(321).putInt(0).putInt(0).put("root".getBytes(StandardCharsets.UTF_8)).array();
+        byte[] wire = new HelperFrame(HelperFrame.CONNECTED, 17, payload).encode();
+        HelperFrame back = HelperFrame.read(new java.io.ByteArrayInputStream(wire));
+        LocalConnection c = back.connectedPayload();
+        assertEquals(new LocalConnection(17, LocalEndpoint.ATTRD, 321, 0, 0, "root"), c);
+        assertNull(HelperFrame.read(new java.io.ByteArrayInputStream(new byte[0])));
+        byte[] bad = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(2).array();
+        assertThrows(java.io.IOException.class, () -> HelperFrame.read(new java.io.ByteArrayInputStream(bad)));
+        assertEquals("<a/>", XmlCodec.write(XmlNode.builder("a").build()));
+    }
+}
