@@ -54,6 +54,18 @@ fix_cluster_owners() {
     find "$d" -gid "$hg" -exec chgrp -h "$cg" {} +
 }
 
+# Pacemaker 3.0 records membership in node_state/@in_ccm as the time the node joined instead of
+# "true"; the library's checks look for "true" only.
+in_ccm_member() { grep -Eq 'in_ccm="(true|[1-9][0-9]*)"'; }
+node_online() {
+    [ "$(mon_xml | xq "string(//nodes/node[@name='$1']/@online)")" = true ] &&
+    cl cibadmin -Q --xpath "//node_state[@uname='$1']" 2>/dev/null | in_ccm_member
+}
+node_lost() {
+    ! cl cibadmin -Q --xpath "//node_state[@uname='$1']" 2>/dev/null | in_ccm_member &&
+    [ "$(failcount "$1" "$CL_NODE")" -ge 1 ] 2>/dev/null
+}
+
 ensure_trixie_root() {
     if [ -e "$TRIXIE_ROOT/.jremoted-ready" ] && [ -x "$TRIXIE_ROOT/usr/sbin/pacemakerd" ]; then return 0; fi
     command -v debootstrap >/dev/null || apt-get install -y -q debootstrap >&2 || return 1
@@ -162,6 +174,7 @@ cp "$KEY" "$WRONG_KEY"
 chmod 600 "$KEY" "$WRONG_KEY"
 
 for tag in cluster remote; do prepare_node_dir "$tag"; done
+mkdir -p "$(node_dir bad)"   # the library's log bookkeeping expects it
 install -o hacluster -g haclient -m 0640 "$KEY" "$(node_dir cluster)/etc-pacemaker/authkey"
 write_corosync_conf
 seed_cib

@@ -12,7 +12,7 @@
 #   PMREMOTE    root of the extracted C daemon (default /opt/pmremote)
 set -uo pipefail
 exec </dev/null
-cd "$(dirname "$0")/../.." || exit 2
+cd "$(dirname "$0")/../../.." || exit 2
 ROOT=$PWD
 BUILD_DIR=${BUILD_DIR:-$ROOT/target}
 OPS_CACHE=${OPS_CACHE:-/var/cache/jremoted-test}

@@ -12,7 +12,8 @@ import org.jremoted.transport.ListenerSettings;
  * {@code PCMK_<name>} first, then {@code HA_<name>}; an invalid value is warned about and replaced
  * by the default.
  *
- * @param warnings problems found while reading, logged once logging is up
+ * @param warnings     problems found while reading, logged once logging is up
+ * @param statusSocket where `jremoted status` asks the daemon (JREMOTED_STATUS_SOCKET)
  */
 public record Config(
         int remotePort,
@@ -33,7 +34,8 @@ public record Config(
         boolean logfacilityInherited,
         Boolean stderrSetting,
         int logpriority,
-        int logfileMode) {
+        int logfileMode,
+        Path statusSocket) {
 
     public static final int DEFAULT_PORT = 3121;
     public static final String DEFAULT_LOGFILE = "/var/log/pacemaker/pacemaker.log";
@@ -134,7 +136,8 @@ public record Config(
                 emptyToNull(option(env, "tls_priorities")), logfile, facility, debug, stderr,
                 emptyToNull(start), sbd,
                 Path.of(schemaDir == null || schemaDir.isEmpty() ? "/var/lib/pacemaker/schemas" : schemaDir),
-                maxMessage, compress, warnings, logfileInherited, facilityInherited, stderrSetting, priority, mode);
+                maxMessage, compress, warnings, logfileInherited, facilityInherited, stderrSetting, priority, mode,
+                Path.of(env.getOrDefault("JREMOTED_STATUS_SOCKET", "/run/jremoted/status.sock")));
     }
 
     /** True when the detail log is switched off. */

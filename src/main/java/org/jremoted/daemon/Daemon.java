@@ -50,7 +50,8 @@ public final class Daemon {
         }
 
         Services services = Services.create(config, loop, exit::complete);
-        RemoteServer server = new RemoteServer(config.listenerSettings(), keys, services.dispatcher(), group);
+        ClientTracker clients = new ClientTracker(services.dispatcher());
+        RemoteServer server = new RemoteServer(config.listenerSettings(), keys, clients, group);
         try {
             server.start();
         } catch (RemoteServer.ListenerException e) {
@@ -59,12 +60,16 @@ public final class Daemon {
             return EXIT_FATAL;
         }
         services.onStopAccepting(server::stopAccepting);
+        StatusServer status = StatusServer.start(config.statusSocket(), loop, clients, services.executor());
         Signal.handle(new Signal("TERM"), sig -> loop.execute(services::terminationRequested));
         log.info("Pacemaker remote executor successfully started and accepting connections");
         log.info("OCF resource agent search path is {}", services.ocfSearchPath());
 
         int code = exit.join();
         log.info("Pacemaker remote executor exiting (status {})", code);
+        if (status != null) {
+            status.close();
+        }
         services.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         return code;

@@ -50,6 +50,10 @@ final class Services {
         return self[0];
     }
 
+    org.jremoted.executor.Executor executor() {
+        return dispatcher.executor();
+    }
+
     Dispatcher dispatcher() {
         return dispatcher;
     }

@@ -58,6 +58,12 @@ public final class StatusServer implements Closeable {
             Path dir = path.toAbsolutePath().getParent();
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            if (inUse(path)) {
+                // Another daemon (e.g. a second instance on another port) answers there: leave it.
+                log.warn("Status channel {} belongs to another running jremoted; 'jremoted status' will reach that one",
+                        path);
+                return null;
+            }
             Files.deleteIfExists(path);
             ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             ch.bind(UnixDomainSocketAddress.of(path));
@@ -69,6 +75,18 @@ public final class StatusServer implements Closeable {
         } catch (IOException | UnsupportedOperationException e) {
             log.warn("Status channel {} unavailable ('jremoted status' will not work): {}", path, e.toString());
             return null;
+        }
+    }
+
+    private static boolean inUse(Path path) {
+        if (!Files.exists(path)) {
+            return false;
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(path));
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -3,6 +3,7 @@ package org.jremoted.daemon;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jremoted.executor.ActiveOperation;
 import org.jremoted.executor.Executor;
 import org.jremoted.executor.RecurringOperation;
 import org.jremoted.executor.ResourceDefinition;
@@ -11,10 +12,10 @@ import org.jremoted.executor.ResourceRecurring;
 /**
  * What {@code jremoted status} shows, read on the loop thread in one go so it is consistent.
  *
- * @param inFlight operations executing now; null when this build's executor does not expose them
+ * @param inFlight operations executing now
  */
 public record StatusSnapshot(long pid, long startedMillis, long nowMillis, List<ClientTracker.ClientInfo> clients,
-                             List<ResourceStatus> resources, List<InFlight> inFlight) {
+                             List<ResourceStatus> resources, List<ActiveOperation> inFlight) {
 
     /** A registered resource and its live recurring operations. */
     public record ResourceStatus(String id, String standard, String provider, String type,
@@ -28,14 +29,10 @@ public record StatusSnapshot(long pid, long startedMillis, long nowMillis, List<
         }
     }
 
-    /** One executing operation. */
-    public record InFlight(String resourceId, String action, long intervalMs, int callId, long runningMs) {
-    }
-
     public StatusSnapshot {
         clients = List.copyOf(clients);
         resources = List.copyOf(resources);
-        inFlight = inFlight == null ? null : List.copyOf(inFlight);
+        inFlight = List.copyOf(inFlight);
     }
 
     /** Loop thread only. */
@@ -47,7 +44,7 @@ public record StatusSnapshot(long pid, long startedMillis, long nowMillis, List<
                     d == null ? null : d.provider(), d == null ? "?" : d.type(), r.operations()));
         }
         return new StatusSnapshot(ProcessHandle.current().pid(), startedMillis, System.currentTimeMillis(),
-                clients.clients(), resources, null);
+                clients.clients(), resources, executor.inFlight());
     }
 
     /** The table {@code jremoted status} prints. */
@@ -68,14 +65,10 @@ public record StatusSnapshot(long pid, long startedMillis, long nowMillis, List<
                         duration(op.intervalMs()), duration(op.timeoutMs())));
             }
         }
-        if (inFlight == null) {
-            sb.append(String.format("%nOperations in flight: not available from this daemon build%n"));
-        } else {
-            sb.append(String.format(Locale.ROOT, "%nOperations in flight: %d%n", inFlight.size()));
-            for (InFlight op : inFlight) {
-                sb.append(String.format(Locale.ROOT, "  %s %s interval %s call %d, running %s%n", op.resourceId(),
-                        op.action(), duration(op.intervalMs()), op.callId(), duration(op.runningMs())));
-            }
+        sb.append(String.format(Locale.ROOT, "%nOperations in flight: %d%n", inFlight.size()));
+        for (ActiveOperation op : inFlight) {
+            sb.append(String.format(Locale.ROOT, "  %s %s interval %s call %d, running %s%n", op.resourceId(),
+                    op.action(), duration(op.intervalMs()), op.callId(), duration(op.runningMs())));
         }
         return sb.toString();
     }
@@ -107,19 +100,15 @@ public record StatusSnapshot(long pid, long startedMillis, long nowMillis, List<
             sb.append("]}");
         }
         sb.append("],\"in_flight\":");
-        if (inFlight == null) {
-            sb.append("null");
-        } else {
-            sb.append('[');
-            for (int i = 0; i < inFlight.size(); i++) {
-                InFlight op = inFlight.get(i);
-                sb.append(i == 0 ? "" : ",").append("{\"resource\":").append(str(op.resourceId()))
-                  .append(",\"action\":").append(str(op.action())).append(",\"interval_ms\":").append(op.intervalMs())
-                  .append(",\"call_id\":").append(op.callId()).append(",\"running_ms\":").append(op.runningMs())
-                  .append('}');
-            }
-            sb.append(']');
+        sb.append('[');
+        for (int i = 0; i < inFlight.size(); i++) {
+            ActiveOperation op = inFlight.get(i);
+            sb.append(i == 0 ? "" : ",").append("{\"resource\":").append(str(op.resourceId()))
+              .append(",\"action\":").append(str(op.action())).append(",\"interval_ms\":").append(op.intervalMs())
+              .append(",\"call_id\":").append(op.callId()).append(",\"running_ms\":").append(op.runningMs())
+              .append('}');
         }
+        sb.append(']');
         return sb.append("}\n").toString();
     }
 

@@ -300,7 +300,43 @@ public final class Executor {
         }
     }
 
+    private static boolean isMonitor(Operation op) {
+        return "monitor".equalsIgnoreCase(op.action) || "status".equalsIgnoreCase(op.action);
+    }
+
+    private void logFinished(Operation op, int exitStatus, ExecutionStatus status, String reason,
+                             long execTimeMs) {
+        String id = op.resource.definition.id();
+        String why = reason == null ? "" : ": " + reason;
+        if (status == ExecutionStatus.DONE) {
+            String line = "{} {} (call {}) exited with status {} (execution time {}ms, queue time {}ms){}";
+            Object[] args = {id, op.action, op.callId, exitStatus, execTimeMs, op.queueTimeMs, why};
+            if (isMonitor(op) && exitStatus == ExitStatus.OK) {
+                log.debug(line, args);
+            } else {
+                log.info(line, args);
+            }
+        } else {
+            log.info("{} {} (call {}) ended with execution status {} and exit status {}{}", id, op.action,
+                    op.callId, status, exitStatus, why);
+        }
+    }
+
     // ---------------------------------------------------------------- listing
+
+    /** The operations executing right now, one at most per resource. */
+    public List<ActiveOperation> inFlight() {
+        List<ActiveOperation> result = new ArrayList<>();
+        long now = loop.monotonicNanos();
+        for (Resource r : resources.values()) {
+            Operation op = r.active;
+            if (op != null && op.state == Operation.State.RUNNING) {
+                result.add(new ActiveOperation(r.definition.id(), op.action, op.intervalMs, op.callId,
+                        Math.max(0, (now - op.runStartNanos) / 1_000_000)));
+            }
+        }
+        return result;
+    }
 
     /**
      * {@code lrmd_get_recurring}: every resource (or only the one named) with its live recurring
@@ -365,7 +401,12 @@ public final class Executor {
         op.runStartNanos = loop.monotonicNanos();
         op.queueTimeMs = Math.max(0, (op.runStartNanos - op.queuedAtNanos) / 1_000_000);
         int generation = ++op.runGeneration;
-        log.debug("Executing {}", op);
+        // Upstream's wording, which operators grep for; monitors would flood the log at info.
+        if (isMonitor(op)) {
+            log.debug("executing - rsc:{} action:{} call_id:{}", d.id(), op.action, op.callId);
+        } else {
+            log.info("executing - rsc:{} action:{} call_id:{}", d.id(), op.action, op.callId);
+        }
 
         AgentResult immediate = null;
         AgentRunner runner = null;
@@ -475,8 +516,7 @@ public final class Executor {
         boolean deleted = op.resourceDeleted || !registered;
         Completion completion = completion(op, exitStatus, status, op.runStartMillis / 1000,
                 execTimeMs, op.queueTimeMs, output, reason, deleted);
-        log.info("{} finished: rc={} status={}{}", op, exitStatus, status,
-                reason == null ? "" : " (" + reason + ")");
+        logFinished(op, exitStatus, status, reason, execTimeMs);
 
         boolean notify;
         if (!op.isRecurring() || cancelled || !op.anyNotified

@@ -47,6 +47,8 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
     private boolean sawFirstByte;
     private boolean closing;
     private byte[] scratch = new byte[16 * 1024 + 256];
+    /** False only for {@link TransportWarmup}'s in-memory connections, which are no clients. */
+    private boolean announce = true;
 
     public TlsPskHandler(TlsCrypto crypto, Supplier<byte[]> keySource, boolean allowTls13,
                          long handshakeTimeoutMs) {
@@ -54,6 +56,12 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
         this.keySource = keySource;
         this.allowTls13 = allowTls13;
         this.handshakeTimeoutMs = handshakeTimeoutMs;
+    }
+
+    /** Do not log the handshake at notice level (in-memory warm-up connections). */
+    TlsPskHandler quiet() {
+        announce = false;
+        return this;
     }
 
     @Override
@@ -116,8 +124,10 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
         if (handshakeDone && handshakeDeadline != null) {
             cancelDeadline();
             handshakeDeadline = null;
-            log.info("Remote client {} authenticated ({})", ctx.channel().remoteAddress(),
-                    server.negotiatedVersion());
+            if (announce) {
+                log.info("Remote client {} authenticated ({})", ctx.channel().remoteAddress(),
+                        server.negotiatedVersion());
+            }
             ctx.fireUserEventTriggered(HANDSHAKE_COMPLETE);
         }
         int available = protocol.getAvailableInputBytes();

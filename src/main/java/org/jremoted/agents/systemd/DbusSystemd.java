@@ -14,7 +14,8 @@ import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
-import org.freedesktop.dbus.interfaces.Properties;
+import org.freedesktop.dbus.messages.Message;
+import org.freedesktop.dbus.messages.MethodCall;
 import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,10 @@ public final class DbusSystemd implements SystemdApi {
     static final String MANAGER_PATH = "/org/freedesktop/systemd1";
     static final String UNIT_INTERFACE = "org.freedesktop.systemd1.Unit";
     static final String JOB_INTERFACE = "org.freedesktop.systemd1.Job";
+    static final String MANAGER_INTERFACE = "org.freedesktop.systemd1.Manager";
+    static final String PROPERTIES_INTERFACE = "org.freedesktop.DBus.Properties";
+    /** Bound on one method call, the D-Bus default; actions have their own, usually shorter, timer. */
+    static final long CALL_TIMEOUT_MS = 25_000;
     /** How many finished jobs are remembered for a waiter that asks after the signal came. */
     private static final int FINISHED_JOBS_KEPT = 512;
 
@@ -252,12 +257,7 @@ public final class DbusSystemd implements SystemdApi {
 
     @Override
     public String loadUnit(String unit) throws SystemdException {
-        Bus b = connected();
-        try {
-            return b.manager().LoadUnit(unit).getPath();
-        } catch (DBusExecutionException e) {
-            throw translate(e, "LoadUnit");
-        }
+        return text(call(MANAGER_PATH, MANAGER_INTERFACE, "LoadUnit", "s", unit));
     }
 
     @Override
@@ -279,64 +279,98 @@ public final class DbusSystemd implements SystemdApi {
     }
 
     private String property(String path, String iface, String property) throws SystemdException {
-        Bus b = connected();
-        try {
-            Properties p = b.connection().getRemoteObject(SYSTEMD, path, Properties.class);
-            Object value = p.Get(iface, property);
-            if (value instanceof Variant<?> v) {
-                value = v.getValue();
-            }
-            if (value instanceof DBusPath d) {
-                return d.getPath();
-            }
-            return String.valueOf(value);
-        } catch (DBusException e) {
-            throw new SystemdException(SystemdException.Kind.FAILED, null, e.getMessage(), e);
-        } catch (DBusExecutionException e) {
-            throw translate(e, "Get " + property);
-        }
+        return text(call(path, PROPERTIES_INTERFACE, "Get", "ss", iface, property));
     }
 
     @Override
     public String queueJob(String method, String unit) throws SystemdException {
-        Bus b = connected();
-        try {
-            DBusPath job = switch (method) {
-                case "StartUnit" -> b.manager().StartUnit(unit, "replace");
-                case "StopUnit" -> b.manager().StopUnit(unit, "replace");
-                case "ReloadUnit" -> b.manager().ReloadUnit(unit, "replace");
-                case "RestartUnit" -> b.manager().RestartUnit(unit, "replace");
-                default -> throw new IllegalArgumentException("not a job method: " + method);
-            };
-            return job.getPath();
-        } catch (DBusExecutionException e) {
-            throw translate(e, method);
+        switch (method) {
+            case "StartUnit", "StopUnit", "ReloadUnit", "RestartUnit" -> { }
+            default -> throw new IllegalArgumentException("not a job method: " + method);
         }
+        return text(call(MANAGER_PATH, MANAGER_INTERFACE, method, "ss", unit, "replace"));
     }
 
     @Override
     public void reload() throws SystemdException {
+        call(MANAGER_PATH, MANAGER_INTERFACE, "Reload", null);
+    }
+
+    /**
+     * One method call to systemd, made by hand rather than through a proxy interface: a proxy
+     * turns error replies into exceptions that no longer carry the D-Bus error name, and the
+     * name is what tells "no such unit" from other failures (agents.md §5.3).
+     */
+    private Object call(String path, String iface, String member, String signature, Object... args)
+            throws SystemdException {
         Bus b = connected();
+        Message reply;
         try {
-            b.manager().Reload();
-        } catch (DBusExecutionException e) {
-            throw translate(e, "Reload");
+            MethodCall m = b.connection().getMessageFactory().createMethodCall(SYSTEMD, path, iface, member,
+                    (byte) 0, signature, args);
+            b.connection().sendMessage(m);
+            reply = m.getReply(CALL_TIMEOUT_MS);
+        } catch (DBusException | RuntimeException e) {
+            throw lost(b, member, e);
+        }
+        if (reply == null) {
+            if (!b.connection().isConnected()) {
+                throw lost(b, member, null);
+            }
+            throw new SystemdException(SystemdException.Kind.FAILED, null,
+                    "No reply from systemd to " + member + " within " + CALL_TIMEOUT_MS / 1000 + " s", null);
+        }
+        try {
+            Object[] values = reply.getParameters();
+            if (reply instanceof org.freedesktop.dbus.messages.Error error) {
+                String text = values != null && values.length > 0 ? String.valueOf(values[0]) : "";
+                throw failed(error.getName(), member, text);
+            }
+            return values == null || values.length == 0 ? null : values[0];
+        } catch (DBusException e) {
+            throw new SystemdException(SystemdException.Kind.FAILED, null,
+                    "Unreadable reply from systemd to " + member + ": " + e.getMessage(), e);
         }
     }
 
-    private SystemdException translate(DBusExecutionException e, String call) {
-        String name = e.getType();
-        SystemdException.Kind kind = SystemdException.classify(name);
-        Bus b = bus;
-        if (b != null && !b.connection().isConnected()) {
-            kind = SystemdException.Kind.NO_BUS;
-            connectionLost("D-Bus connection lost during " + call);
+    private SystemdException lost(Bus b, String member, Exception e) {
+        String why = "No DBus connection (lost during " + member
+                + (e == null || e.getMessage() == null ? "" : ": " + e.getMessage()) + ")";
+        if (!b.connection().isConnected()) {
+            connectionLost(why);
         }
+        return new SystemdException(SystemdException.Kind.NO_BUS, null, why, e);
+    }
+
+    private static SystemdException failed(String errorName, String member, String text) {
+        SystemdException.Kind kind = SystemdException.classify(errorName);
         String message = switch (kind) {
             case NO_SYSTEMD -> "systemd is not running (" + SYSTEMD + " is not on the system bus)";
-            case NO_BUS -> "No DBus connection (lost during " + call + ": " + e.getMessage() + ")";
-            default -> call + " failed: " + (name == null ? "" : name + ": ") + e.getMessage();
+            default -> member + " failed: " + errorName + ": " + text;
         };
-        return new SystemdException(kind, name, message, e);
+        return new SystemdException(kind, errorName, message, null);
+    }
+
+    private static String text(Object value) {
+        if (value instanceof Variant<?> v) {
+            value = v.getValue();
+        }
+        if (value instanceof DBusPath d) {
+            return d.getPath();
+        }
+        return String.valueOf(value);
+    }
+
+    private SystemdException translate(DBusExecutionException e, String call) {
+        // Only Subscribe goes through the proxy; its errors carry no usable name.
+        String text = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (text.contains("ServiceUnknown") || text.contains("was not provided by any")) {
+            return failed("org.freedesktop.DBus.Error.ServiceUnknown", call, text);
+        }
+        Bus b = bus;
+        if (b != null && !b.connection().isConnected()) {
+            return lost(b, call, e);
+        }
+        return new SystemdException(SystemdException.Kind.FAILED, null, call + " failed: " + text, e);
     }
 }

@@ -1,0 +1,17 @@
+package org.jremoted.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.security.SecureRandom;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+import org.junit.jupiter.api.Test;
+
+class TransportWarmupTest {
+
+    @Test
+    void everyRequestOfEveryInMemoryConnectionIsAnsweredWithReplyAndNotification() {
+        int replies = TransportWarmup.run(new JcaTlsCryptoProvider().create(new SecureRandom()));
+        // Each request gets a reply and a notification back through TLS, framing and XML.
+        assertEquals(TransportWarmup.HANDSHAKES * TransportWarmup.MESSAGES_PER_CONNECTION * 2, replies);
+    }
+}
