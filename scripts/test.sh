@@ -156,33 +156,42 @@ if [ $overall_rc -eq 0 ]; then
     fi
 fi
 
-# ----------------------------------------------------------- cluster suite
-CLUSTER=$ROOT/src/test/cluster/run.sh
-if [ -f "$CLUSTER" ] && [ $build_ok -eq 0 ]; then
-    # It would test a stale or missing jar; the build failure is already counted.
-    log "skipping the cluster suite: the build failed"
-elif [ -f "$CLUSTER" ]; then
-    log "running the cluster suite ($CLUSTER)"
-    cluster_log=$(mktemp)
-    timeout --signal=TERM --kill-after=60 "$CLUSTER_TIMEOUT" bash "$CLUSTER" 2>&1 | tee "$cluster_log"
-    cluster_rc=${PIPESTATUS[0]}
-    counts=$(grep -E '^cluster: [0-9]+ passed, [0-9]+ failed' "$cluster_log" | tail -1)
-    rm -f "$cluster_log"
+# ------------------------------------------------------------ shell suites
+# Each suite prints PASS/FAIL lines and ends with "<name>: N passed, N failed".
+run_suite() {
+    local name=$1 script=$2 limit=$3
+    if [ ! -f "$script" ]; then
+        log "no $name suite at $script"
+        return
+    fi
+    if [ $build_ok -eq 0 ]; then
+        # It would test a stale or missing jar; the build failure is already counted.
+        log "skipping the $name suite: the build failed"
+        return
+    fi
+    log "running the $name suite ($script)"
+    local out rc counts sp sf
+    out=$(mktemp)
+    timeout --signal=TERM --kill-after=60 "$limit" bash "$script" 2>&1 | tee "$out"
+    rc=${PIPESTATUS[0]}
+    counts=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$out" | tail -1)
+    rm -f "$out"
     if [ -n "$counts" ]; then
-        cp=$(sed -E 's/^cluster: ([0-9]+) passed, ([0-9]+) failed.*/\1/' <<<"$counts")
-        cf=$(sed -E 's/^cluster: ([0-9]+) passed, ([0-9]+) failed.*/\2/' <<<"$counts")
-        passed=$((passed + cp))
-        failed=$((failed + cf))
+        sp=$(sed -E "s/^$name: ([0-9]+) passed, ([0-9]+) failed.*/\1/" <<<"$counts")
+        sf=$(sed -E "s/^$name: ([0-9]+) passed, ([0-9]+) failed.*/\2/" <<<"$counts")
+        passed=$((passed + sp))
+        failed=$((failed + sf))
         # A non-zero exit that its own counts do not explain is one more failure.
-        [ "$cluster_rc" -ne 0 ] && [ "$cf" -eq 0 ] && failed=$((failed + 1))
-    elif [ "$cluster_rc" -ne 0 ]; then
+        [ "$rc" -ne 0 ] && [ "$sf" -eq 0 ] && failed=$((failed + 1))
+    elif [ "$rc" -ne 0 ]; then
         failed=$((failed + 1))
     fi
-    log "cluster suite exit status: $cluster_rc"
-    [ "$cluster_rc" -ne 0 ] && overall_rc=1
-else
-    log "no cluster suite at $CLUSTER"
-fi
+    log "$name suite exit status: $rc"
+    [ "$rc" -ne 0 ] && overall_rc=1
+}
+
+run_suite cluster "$ROOT/src/test/cluster/run.sh" "$CLUSTER_TIMEOUT"
+run_suite ops "$ROOT/src/test/ops/run.sh" 900
 
 [ $failed -gt 0 ] && overall_rc=1
 log "done"
