@@ -192,6 +192,7 @@ run_suite() {
 
 run_suite cluster "$ROOT/src/test/cluster/run.sh" "$CLUSTER_TIMEOUT"
 run_suite ops "$ROOT/src/test/ops/run.sh" 900
+run_suite systemd "$ROOT/src/test/systemd/run.sh" 900
 
 [ $failed -gt 0 ] && overall_rc=1
 log "done"

@@ -35,7 +35,15 @@ now_ms() { date +%s%3N; }
 
 # Reason of the last failed check; scenarios set it and return 1.
 FAIL_REASON=
-fail() { FAIL_REASON=$*; log "check failed: $*"; return 1; }
+fail() {
+    FAIL_REASON=$*
+    log "check failed: $*"
+    # The cluster's view at the moment of failure (cleanups change it right after).
+    if [ -n "${SNAPSHOT_FILE:-}" ] && [ ! -s "$SNAPSHOT_FILE" ]; then
+        { date '+%F %T'; cl timeout 20 crm_mon -1 -rfA; cl cibadmin -Q -o status; } > "$SNAPSHOT_FILE" 2>&1
+    fi
+    return 1
+}
 
 # ------------------------------------------------------------------ polling
 # wait_for SECONDS DESCRIPTION CMD...: run CMD every 0.5 s until it succeeds; 1 on timeout.
@@ -333,7 +341,8 @@ remoted_alive() { pid_alive "$(remoted_pid "$1")"; }
 remoted_dead() { ! remoted_alive "$1"; }
 remoted_listening() {
     remoted_alive "$1" || return 2
-    in_node "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q LISTEN
+    local x; x=$(in_node "$1" ss -Hltn "sport = :$2" 2>/dev/null)
+    [[ $x == *LISTEN* ]]
 }
 stop_remoted() {
     local pid; pid=$(remoted_pid "$1")
@@ -408,9 +417,15 @@ resources_inactive() {
 # controller holds a live connection (node_state in_ccm). crm_mon alone is not enough: while a
 # connection start is pending (e.g. the reconnect loop against a dead daemon) it reports the
 # node online and the node's old resources as still running there.
+# (Outputs are captured, never piped into grep -q: with pipefail, grep quitting early makes
+# the writer die of SIGPIPE and the whole test false.)
 node_online() {
-    [ "$(mon_xml | xq "string(//nodes/node[@name='$1']/@online)")" = true ] &&
-    cl cibadmin -Q --xpath "//node_state[@uname='$1']" 2>/dev/null | grep -q 'in_ccm="true"'
+    [ "$(mon_xml | xq "string(//nodes/node[@name='$1']/@online)")" = true ] && [ "$(node_in_ccm "$1")" = true ]
+}
+# node_in_ccm NAME: the controller's in_ccm for the node ("true"/"false"; empty if unknown).
+node_in_ccm() {
+    local x; x=$(cl cibadmin -Q --xpath "//node_state[@uname='$1']" 2>/dev/null) || return 0
+    xq "string(//node_state/@in_ccm)" <<<"$x"
 }
 node_not_online() { ! node_online "$1"; }
 
@@ -451,7 +466,9 @@ log_files() {
 declare -A LOG_MARK=()
 mark_logs() {
     local f
-    for f in $(log_files with-bad); do LOG_MARK[$f]=$(( $(wc -l < "$f" 2>/dev/null || echo 0) + 1 )); done
+    for f in $(log_files with-bad); do
+        if [ -f "$f" ]; then LOG_MARK[$f]=$(( $(wc -l < "$f") + 1 )); else LOG_MARK[$f]=1; fi
+    done
 }
 log_pointers() {
     local f

@@ -160,6 +160,7 @@ for s in "${SELECTED[@]}"; do
     log "---- $s"
     mark_logs
     FAIL_REASON=
+    SNAPSHOT_FILE="$RESULTS/$s.state-at-failure.txt"
     t0=$(now_ms)
     "scenario_$s"
     rc=$?
@@ -169,9 +170,9 @@ for s in "${SELECTED[@]}"; do
         PASSED=$((PASSED + 1))
     else
         echo "FAIL $s (${secs}s): ${FAIL_REASON:-scenario returned $rc}"
-        snap="$RESULTS/$s.crm_mon.txt"
-        cl timeout 20 crm_mon -1 -rfA > "$snap" 2>&1
-        echo "  logs: (cluster state at failure: $snap)"
+        [ -s "$SNAPSHOT_FILE" ] || { date '+%F %T'; cl timeout 20 crm_mon -1 -rfA; } > "$SNAPSHOT_FILE" 2>&1
+        echo "  cluster state at failure: $SNAPSHOT_FILE"
+        echo "  logs:"
         if [ "$s" = wrong_key ]; then log_pointers with-bad; else log_pointers; fi
         FAILED=$((FAILED + 1))
     fi

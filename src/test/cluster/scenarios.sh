@@ -236,7 +236,7 @@ scenario_kill9_recovery() {
 # The controller has dropped the node (its node_state no longer in_ccm) after a failure of the
 # connection resource.
 node_lost() {
-    ! cl cibadmin -Q --xpath "//node_state[@uname='$1']" 2>/dev/null | grep -q 'in_ccm="true"' &&
+    [ "$(node_in_ccm "$1")" = false ] &&
     [ "$(failcount "$1" "$CL_NODE")" -ge 1 ] 2>/dev/null
 }
 
@@ -268,9 +268,13 @@ scenario_graceful_shutdown() {
         if ! wait_for 45 "g7* Started on $CL_NODE" on_cluster_node "${ids[@]}"; then
             reasons+=("resources not Started on $CL_NODE within 45s: $(describe "${ids[@]}")")
         fi
-        if grep -qs 'shutdown_req\|Sent shutdown request\|[Ss]hutdown request' "$(node_dir remote)/remoted.log" \
-           "$(node_dir cluster)/log-pacemaker/pacemaker.log"; then
-            log "a shutdown request appears in the logs"
+        # The controller logs the proxy's shutdown_req ("<node> requested shutdown of its remote
+        # connection") before it sets the node's shutdown attribute.
+        local plog; plog=$(node_dir cluster)/log-pacemaker/pacemaker.log
+        if tail -n +"${LOG_MARK[$plog]:-1}" "$plog" | grep -q "$RM_NODE requested shutdown"; then
+            log "the cluster received the shutdown request"
+        else
+            reasons+=("the cluster never received a shutdown request (no \"$RM_NODE requested shutdown\" in pacemaker.log)")
         fi
         [ ${#reasons[@]} -eq 0 ] || { fail "$(IFS=';'; echo "${reasons[*]}")"; rc=1; }
     fi

@@ -26,8 +26,13 @@ public final class AgentClasses {
      * the systemd class connects to the system bus on its first action.
      */
     public static AgentClasses daemonDefaults() {
+        return daemonDefaults(ChildSettings.daemonDefaults());
+    }
+
+    /** As {@link #daemonDefaults()}, with the child settings the daemon's configuration gives. */
+    public static AgentClasses daemonDefaults(ChildSettings settings) {
         AgentClasses classes = new AgentClasses();
-        ChildLauncher launcher = new ChildLauncher(ChildSettings.daemonDefaults());
+        ChildLauncher launcher = new ChildLauncher(settings);
         LsbAgent lsb = new LsbAgent(launcher);
         SystemdAgent systemd = new SystemdAgent();
         classes.register("ocf", new OcfAgent(launcher));

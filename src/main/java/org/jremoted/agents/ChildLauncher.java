@@ -2,6 +2,7 @@ package org.jremoted.agents;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,29 @@ public final class ChildLauncher {
     private static volatile boolean closefromMissing;
     private static final Memory DEV_NULL = Posix.cString("/dev/null");
     private static final Memory BIN_SH = Posix.cString("/bin/sh");
+    private static final Memory EMPTY_SIGSET = new Memory(Posix.SIGSET_SIZE);
+    /** Every signal, including glibc's internal 32/33, which sigfillset() leaves out. */
+    private static final Memory ALL_SIGNALS = new Memory(Posix.SIGSET_SIZE);
+
+    static {
+        Posix.C.sigemptyset(EMPTY_SIGSET);
+        ALL_SIGNALS.setMemory(0, Posix.SIGSET_SIZE, (byte) 0xff);
+    }
+
+    /**
+     * Native structures reused by every spawn. Only the single {@code agent-spawn} thread spawns,
+     * so one set is enough; a thread-local keeps that true even if a second spawner appeared.
+     * Allocating them per spawn (JNA {@code Memory} objects freed by a cleaner after a GC) made
+     * the heap and the native heap grow with the number of agents run: at 200 monitors a second
+     * the heap reached ~40 MiB, most of it cleaner bookkeeping waiting for a full GC.
+     */
+    private static final class Scratch {
+        final Memory actions = new Memory(Posix.FILE_ACTIONS_SIZE);
+        final Memory attr = new Memory(Posix.SPAWNATTR_SIZE);
+        final IntByReference pid = new IntByReference();
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final ChildSettings settings;
     private final Memory workingDirectory;
@@ -213,14 +237,16 @@ public final class ChildLauncher {
         Posix.C.fcntl(out[0], Posix.F_SETFL, Posix.C.fcntl(out[0], Posix.F_GETFL, 0) | Posix.O_NONBLOCK);
         Posix.C.fcntl(err[0], Posix.F_SETFL, Posix.C.fcntl(err[0], Posix.F_GETFL, 0) | Posix.O_NONBLOCK);
 
-        Memory actions = new Memory(Posix.FILE_ACTIONS_SIZE);
-        Memory attr = new Memory(Posix.SPAWNATTR_SIZE);
-        Memory sigmask = new Memory(Posix.SIGSET_SIZE);
-        Memory sigdefault = new Memory(Posix.SIGSET_SIZE);
+        Scratch scratch = SCRATCH.get();
+        Memory actions = scratch.actions;
+        Memory attr = scratch.attr;
         Posix.C.posix_spawn_file_actions_init(actions);
         Posix.C.posix_spawnattr_init(attr);
         int pid = -1;
         int spawnError;
+        // argv and envp in one native block, freed as soon as posix_spawn returns (the child has
+        // exec'd or failed by then: glibc's posix_spawn waits for that).
+        Memory strings = null;
         try {
             Posix.C.posix_spawn_file_actions_addopen(actions, 0, DEV_NULL, Posix.O_RDONLY, 0);
             Posix.C.posix_spawn_file_actions_adddup2(actions, out[1], 1);
@@ -231,12 +257,10 @@ public final class ChildLauncher {
             }
             int flags = Posix.POSIX_SPAWN_SETPGROUP | Posix.POSIX_SPAWN_SETSIGMASK | Posix.POSIX_SPAWN_SETSIGDEF;
             Posix.C.posix_spawnattr_setpgroup(attr, 0);
-            Posix.C.sigemptyset(sigmask);
-            Posix.C.posix_spawnattr_setsigmask(attr, sigmask);
+            Posix.C.posix_spawnattr_setsigmask(attr, EMPTY_SIGSET);
             // Every signal back to default, including glibc's internal 32/33, which sigfillset()
             // leaves out and which posix_spawn would otherwise leave ignored in the agent.
-            sigdefault.setMemory(0, Posix.SIGSET_SIZE, (byte) 0xff);
-            Posix.C.posix_spawnattr_setsigdefault(attr, sigdefault);
+            Posix.C.posix_spawnattr_setsigdefault(attr, ALL_SIGNALS);
             if (Posix.C.sched_getscheduler(0) > Posix.SCHED_OTHER) {
                 Memory param = new Memory(16);
                 param.clear();
@@ -246,15 +270,19 @@ public final class ChildLauncher {
             }
             Posix.C.posix_spawnattr_setflags(attr, (short) flags);
 
-            Posix.CStringArray envp = new Posix.CStringArray(envBytes.toArray(new byte[0][]));
-            Posix.CStringArray argv = new Posix.CStringArray(argvBytes.toArray(new byte[0][]));
-            IntByReference pidRef = new IntByReference();
-            spawnError = Posix.C.posix_spawn(pidRef, argv.strings[0], actions, attr, argv.pointers, envp.pointers);
+            // Room for "/bin/sh" in front of argv, for the ENOEXEC retry below.
+            byte[] shell = "/bin/sh".getBytes(StandardCharsets.UTF_8);
+            strings = packStrings(shell, argvBytes, envBytes);
+            long argvAt = (envBytes.size() + 1L) * Native.POINTER_SIZE;
+            Pointer envp = strings;
+            long base = Pointer.nativeValue(strings);
+            Pointer argvWithShell = new Pointer(base + argvAt);
+            Pointer argv = new Pointer(base + argvAt + Native.POINTER_SIZE);
+            IntByReference pidRef = scratch.pid;
+            spawnError = Posix.C.posix_spawn(pidRef, argv.getPointer(0), actions, attr, argv, envp);
             if (spawnError == Posix.ENOEXEC) {
                 // execvp(), which upstream uses, runs a file without a #! line with /bin/sh.
-                argvBytes.add(0, "/bin/sh".getBytes(StandardCharsets.UTF_8));
-                argv = new Posix.CStringArray(argvBytes.toArray(new byte[0][]));
-                spawnError = Posix.C.posix_spawn(pidRef, BIN_SH, actions, attr, argv.pointers, envp.pointers);
+                spawnError = Posix.C.posix_spawn(pidRef, BIN_SH, actions, attr, argvWithShell, envp);
             }
             if (spawnError == 0) {
                 pid = pidRef.getValue();
@@ -264,6 +292,9 @@ public final class ChildLauncher {
             Posix.C.posix_spawnattr_destroy(attr);
             Posix.C.close(out[1]);
             Posix.C.close(err[1]);
+            if (strings != null) {
+                strings.close();
+            }
         }
         if (pid <= 0) {
             Posix.C.close(out[0]);
@@ -283,9 +314,47 @@ public final class ChildLauncher {
         child.armTimer();
     }
 
+    /**
+     * One native block: the envp pointer array (NULL-terminated), then {@code shell} and the argv
+     * pointers (NULL-terminated, so that argv starts one slot after the shell), then every string
+     * with its NUL.
+     */
+    static Memory packStrings(byte[] shell, List<byte[]> argv, List<byte[]> env) {
+        int pointerSize = Native.POINTER_SIZE;
+        long pointers = (env.size() + 1L + 1L + argv.size() + 1L) * pointerSize;
+        long total = pointers + shell.length + 1L;
+        for (byte[] b : argv) {
+            total += b.length + 1L;
+        }
+        for (byte[] b : env) {
+            total += b.length + 1L;
+        }
+        Memory block = new Memory(total);
+        long base = Pointer.nativeValue(block);
+        long text = pointers;
+        long slot = 0;
+        for (byte[] b : env) {
+            text = putString(block, base, slot++, text, b);
+        }
+        block.setPointer(slot++ * pointerSize, null);
+        text = putString(block, base, slot++, text, shell);
+        for (byte[] b : argv) {
+            text = putString(block, base, slot++, text, b);
+        }
+        block.setPointer(slot * pointerSize, null);
+        return block;
+    }
+
+    private static long putString(Memory block, long base, long slot, long offset, byte[] bytes) {
+        block.write(offset, bytes, 0, bytes.length);
+        block.setByte(offset + bytes.length, (byte) 0);
+        block.setPointer(slot * Native.POINTER_SIZE, new Pointer(base + offset));
+        return offset + bytes.length + 1;
+    }
+
     /** The kernel's total limit for argv + envp at exec (fs/exec.c), checked to give a clear message. */
     private static String checkTotalSize(String path, List<byte[]> argv, List<byte[]> env) {
-        long stack = Posix.stackLimit();
+        long stack = stackLimit();
         long limit = stack < 0 ? STK_LIM_THREE_QUARTERS : Math.min(STK_LIM_THREE_QUARTERS, stack / 4);
         limit = Math.max(limit, MAX_ARG_STRLEN);
         long total = (long) (argv.size() + env.size()) * Native.POINTER_SIZE
@@ -300,6 +369,19 @@ public final class ChildLauncher {
             return "Agent environment and arguments are too large (" + total + " bytes, the limit is " + limit + ")";
         }
         return null;
+    }
+
+    private static volatile long stackLimit;
+    private static volatile long stackLimitReadAt;
+
+    /** RLIMIT_STACK, read again at most once a second (it only changes if someone calls setrlimit). */
+    private static long stackLimit() {
+        long now = System.nanoTime();
+        if (stackLimitReadAt == 0 || now - stackLimitReadAt > 1_000_000_000L) {
+            stackLimit = Posix.stackLimit();
+            stackLimitReadAt = now == 0 ? 1 : now;
+        }
+        return stackLimit;
     }
 
     private static void closeInheritedDescriptors(Memory actions) {

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class ChildProcess {
 
     private static final Logger log = LoggerFactory.getLogger(ChildProcess.class);
+    /** Reused by the reaping thread: a JNA buffer per reap is freed only after a GC. */
+    private static final ThreadLocal<IntByReference> WAIT_STATUS = ThreadLocal.withInitial(IntByReference::new);
 
     /**
      * What to run.
@@ -270,7 +272,7 @@ public final class ChildProcess {
             if (reaped) {
                 return true;
             }
-            IntByReference status = new IntByReference();
+            IntByReference status = WAIT_STATUS.get();
             int rc;
             do {
                 rc = Posix.C.waitpid(pid, status, Posix.WNOHANG);

@@ -154,36 +154,6 @@ public record Config(
         return "none".equalsIgnoreCase(facility) || "/dev/null".equals(facility);
     }
 
-    /**
-     * The variables pacemaker-remoted adds to its own environment at start-up, and so to every
-     * agent's (daemon.md §2). A JVM cannot change its own environment; whoever builds an agent's
-     * environment puts these on top of the inherited one (and removes {@code NOTIFY_SOCKET}).
-     * The {@code HA_*} upper-case names are what the resource-agents shell library reads for
-     * {@code ocf_log}.
-     */
-    public Map<String, String> agentEnvironment() {
-        Map<String, String> env = new java.util.LinkedHashMap<>();
-        env.put("PCMK_service", SERVICE_NAME);
-        if (!logfileInherited) {
-            env.put("PCMK_logfile", logfile);
-            env.put("HA_logfile", logfile);
-        }
-        if (!logfacilityInherited) {
-            env.put("PCMK_logfacility", logfacility);
-            env.put("HA_logfacility", logfacility);
-        }
-        if (!syslogDisabled()) {
-            env.put("HA_LOGFACILITY", logfacility);
-        }
-        if (!"none".equalsIgnoreCase(logfile)) {
-            env.put("HA_LOGFILE", logfile);
-            if (debug) {
-                env.put("HA_DEBUGLOG", logfile);
-            }
-        }
-        return java.util.Collections.unmodifiableMap(env);
-    }
-
     /** The listener's part of the configuration. */
     public ListenerSettings listenerSettings() {
         return new ListenerSettings(remoteAddress, remotePort, tls13Allowed(), 10_000, maxMessageBytes,

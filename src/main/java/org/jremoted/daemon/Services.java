@@ -3,6 +3,7 @@ package org.jremoted.daemon;
 import io.netty.channel.EventLoop;
 import java.util.function.IntConsumer;
 import org.jremoted.agents.AgentClasses;
+import org.jremoted.agents.ChildSettings;
 import org.jremoted.agents.OcfAgent;
 import org.jremoted.executor.LoopScheduler;
 import org.jremoted.protocol.Dispatcher;
@@ -35,7 +36,10 @@ final class Services {
 
     static Services create(Config config, EventLoop loop, IntConsumer exit) {
         LoopScheduler scheduler = LoopScheduler.of(loop);
-        AgentClasses agents = AgentClasses.daemonDefaults();
+        // Java cannot change its own environment: what the daemon adds for agents goes to each child.
+        AgentClasses agents = AgentClasses.daemonDefaults(ChildSettings.daemonDefaults().withBaseEnvironment(
+                ChildSettings.daemonEnvironment(System.getenv(), config.logfile(), config.logfacility(),
+                        config.debug())));
         IpcProviders providers = new IpcProviders();
         Services[] self = new Services[1];
         ShutdownCoordinator shutdown = new ShutdownCoordinator(scheduler, providers,
@@ -71,8 +75,11 @@ final class Services {
         return agentClasses.lookup("ocf") instanceof OcfAgent ocf ? ocf.searchPathText() : "(none)";
     }
 
+    /** Called off the loop once the daemon decided to exit. */
     void close() {
-        // Agents keep running, as with the C daemon under KillMode=process: the cluster decides.
+        // Resource agents keep running, as with the C daemon under KillMode=process: the cluster
+        // decides about them. Alerts already launched are let finish (bounded by their timeouts).
+        dispatcher.alerts().drain().join();
         localIpc.stop();
     }
 }

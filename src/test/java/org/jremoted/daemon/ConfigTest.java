@@ -82,40 +82,6 @@ class ConfigTest {
     }
 
     @Test
-    void agentEnvironmentWithDefaults() {
-        Map<String, String> env = Config.fromEnvironment(Map.of()).agentEnvironment();
-        assertEquals("pacemaker-remoted", env.get("PCMK_service"));
-        assertEquals("/var/log/pacemaker/pacemaker.log", env.get("PCMK_logfile"));
-        assertEquals("/var/log/pacemaker/pacemaker.log", env.get("HA_logfile"));
-        assertEquals("daemon", env.get("PCMK_logfacility"));
-        assertEquals("daemon", env.get("HA_logfacility"));
-        assertEquals("daemon", env.get("HA_LOGFACILITY"));
-        assertEquals("/var/log/pacemaker/pacemaker.log", env.get("HA_LOGFILE"));
-        assertNull(env.get("HA_DEBUGLOG"));
-    }
-
-    @Test
-    void agentEnvironmentLeavesInheritedSettingsAloneAndAddsDebugLog() {
-        Map<String, String> env = Config.fromEnvironment(Map.of("PCMK_logfile", "/tmp/x.log",
-                "PCMK_logfacility", "local3", "PCMK_debug", "pacemaker-remoted")).agentEnvironment();
-        assertFalse(env.containsKey("PCMK_logfile"), "inherited already, not re-added");
-        assertFalse(env.containsKey("PCMK_logfacility"));
-        assertEquals("local3", env.get("HA_LOGFACILITY"));
-        assertEquals("/tmp/x.log", env.get("HA_LOGFILE"));
-        assertEquals("/tmp/x.log", env.get("HA_DEBUGLOG"));
-    }
-
-    @Test
-    void agentEnvironmentOmitsDisabledTargets() {
-        Map<String, String> env = Config.fromEnvironment(Map.of("PCMK_logfile", "none",
-                "PCMK_logfacility", "none", "PCMK_debug", "yes")).agentEnvironment();
-        assertFalse(env.containsKey("HA_LOGFACILITY"));
-        assertFalse(env.containsKey("HA_LOGFILE"));
-        assertFalse(env.containsKey("HA_DEBUGLOG"));
-        assertEquals("pacemaker-remoted", env.get("PCMK_service"));
-    }
-
-    @Test
     void loggingSettings() {
         Config c = Config.fromEnvironment(Map.of("PCMK_logpriority", "info", "PCMK_logfile_mode", "0640",
                 "PCMK_stderr", "no"));

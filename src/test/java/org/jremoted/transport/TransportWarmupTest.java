@@ -10,8 +10,20 @@ class TransportWarmupTest {
 
     @Test
     void everyRequestOfEveryInMemoryConnectionIsAnsweredWithReplyAndNotification() {
-        int replies = TransportWarmup.run(new JcaTlsCryptoProvider().create(new SecureRandom()));
+        int replies = TransportWarmup.run(new JcaTlsCryptoProvider().create(new SecureRandom()), () -> false);
         // Each request gets a reply and a notification back through TLS, framing and XML.
         assertEquals(TransportWarmup.HANDSHAKES * TransportWarmup.MESSAGES_PER_CONNECTION * 2, replies);
+    }
+
+    @Test
+    void stopsBeforeTheFirstConnectionWhenShutdownIsAlreadyRequested() {
+        assertEquals(0, TransportWarmup.run(() -> true));
+    }
+
+    @Test
+    void stopsAfterTheConnectionDuringWhichShutdownWasRequested() {
+        int[] checks = {0};
+        int replies = TransportWarmup.run(() -> checks[0]++ >= 1);
+        assertEquals(TransportWarmup.MESSAGES_PER_CONNECTION * 2, replies);
     }
 }
