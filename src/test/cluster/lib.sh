@@ -330,8 +330,10 @@ start_remoted() {
         PCMK_logfile="$d/remoted.log" PCMK_authkey_location="$key" PCMK_debug="${REMOTE_DEBUG:-no}" \
         $REMOTED_CMD || return 1
     # The daemon is usable once it listens (a JVM needs a moment).
-    if ! wait_for 40 "$tag daemon to listen on port $port" remoted_listening "$tag" "$port"; then
-        pid_alive "$(cat "$d/remoted.pid")" || log "$tag daemon exited: see $d/remoted.out"
+    # (Stop waiting as soon as it has exited: a daemon that cannot start should cost no time.)
+    wait_for 40 "$tag daemon to listen on port $port" remoted_listening_or_gone "$tag" "$port"
+    if ! remoted_listening "$tag" "$port"; then
+        remoted_alive "$tag" || log "$tag daemon exited (status $(remoted_exit_status "$tag")): see $d/remoted.out"
         return 1
     fi
 }
@@ -344,6 +346,7 @@ remoted_listening() {
     local x; x=$(in_node "$1" ss -Hltn "sport = :$2" 2>/dev/null)
     [[ $x == *LISTEN* ]]
 }
+remoted_listening_or_gone() { remoted_listening "$@"; [ $? -ne 1 ]; }
 stop_remoted() {
     local pid; pid=$(remoted_pid "$1")
     [ -n "$pid" ] && stop_pid "$pid" "${2:-10}"
@@ -448,6 +451,11 @@ failcount() {
 }
 
 state_file() { echo "$(node_dir "$1")/run/resource-agents/$2.state"; }
+
+# kick_scheduler: make the DC compute a new transition now. After a remote node's clean shutdown
+# 2.1.5 leaves its connection stopped until the next cluster-recheck-interval even once nothing
+# keeps it down any more; any configuration change ends that wait.
+kick_scheduler() { cl crm_attribute -t crm_config -n jrcl-kick -v "$(date +%s%N)" >/dev/null 2>&1; }
 
 # settle [SECONDS]: wait until the cluster has no pending actions.
 settle() { cl crm_resource --wait --timeout="${1:-60}s" >/dev/null 2>&1; }

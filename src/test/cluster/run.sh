@@ -59,15 +59,17 @@ if [ $TEARDOWN_ONLY = 1 ]; then
     exit 0
 fi
 
+in_list() { local x=$1 y; shift; for y in "$@"; do [ "$x" = "$y" ] && return 0; done; return 1; }
+
 # The scenarios to run, in the suite's order.
 SELECTED=()
 if [ -n "$ONLY" ]; then
     IFS=',' read -r -a wanted <<<"$ONLY"
     for w in "${wanted[@]}"; do
-        printf '%s\n' "${SCENARIOS[@]}" | grep -qx "$w" || { echo "unknown scenario: $w (have: ${SCENARIOS[*]})" >&2; exit 64; }
+        in_list "$w" "${SCENARIOS[@]}" || { echo "unknown scenario: $w (have: ${SCENARIOS[*]})" >&2; exit 64; }
     done
     for s in "${SCENARIOS[@]}"; do
-        printf '%s\n' "${wanted[@]}" | grep -qx "$s" && SELECTED+=("$s")
+        in_list "$s" "${wanted[@]}" && SELECTED+=("$s")
     done
 else
     SELECTED=("${SCENARIOS[@]}")

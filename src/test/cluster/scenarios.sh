@@ -16,14 +16,16 @@ ensure_remote_node() {
         cib_create resources "$(remote_node_xml "$RM_NODE" "$RM_IP" "$REMOTE_PORT")" ||
             { fail "could not add the remote node's connection resource"; return 1; }
     fi
-    wait_for 60 "$RM_NODE online" node_online "$RM_NODE" && return 0
+    # Reconnecting (reconnect_interval 5s) takes well under 30 s when nothing is in the way.
+    wait_for 30 "$RM_NODE online" node_online "$RM_NODE" && return 0
     # A connection that failed earlier may be banned from the cluster node until cleaned up.
     log "$RM_NODE not online, cleaning up its connection resource and retrying"
     cl crm_resource --cleanup -r "$RM_NODE" >/dev/null 2>&1
+    kick_scheduler
     wait_for 60 "$RM_NODE online" node_online "$RM_NODE" || { fail "$RM_NODE did not come online"; return 1; }
 }
 
-# files_absent DIR ID...: no state file of these resources under the node's /run.
+# state_files_absent TAG ID...: no state file of these resources under node TAG's /run.
 state_files_absent() {
     local tag=$1 id; shift
     for id in "$@"; do [ -e "$(state_file "$tag" "$id")" ] && return 1; done
@@ -271,7 +273,7 @@ scenario_graceful_shutdown() {
         # The controller logs the proxy's shutdown_req ("<node> requested shutdown of its remote
         # connection") before it sets the node's shutdown attribute.
         local plog; plog=$(node_dir cluster)/log-pacemaker/pacemaker.log
-        if tail -n +"${LOG_MARK[$plog]:-1}" "$plog" | grep -q "$RM_NODE requested shutdown"; then
+        if [ "$(tail -n +"${LOG_MARK[$plog]:-1}" "$plog" | grep -c "$RM_NODE requested shutdown")" -gt 0 ]; then
             log "the cluster received the shutdown request"
         else
             reasons+=("the cluster never received a shutdown request (no \"$RM_NODE requested shutdown\" in pacemaker.log)")
@@ -281,6 +283,10 @@ scenario_graceful_shutdown() {
     # Bring the node back (a daemon that stayed up despite SIGTERM is killed) for what follows.
     remoted_alive remote && stop_remoted remote 5
     start_remoted remote "$KEY" >/dev/null 2>&1
+    # After a clean shutdown the connection stays stopped until the scheduler runs again (see
+    # kick_scheduler); after the C daemon's abrupt exit the reconnect loop brings it back.
+    cl crm_resource --cleanup -r "$RM_NODE" >/dev/null 2>&1
+    kick_scheduler
     ensure_remote_node >/dev/null 2>&1 || log "$RM_NODE not back online after graceful_shutdown"
     remove_resources "${ids[@]}"
     return $rc

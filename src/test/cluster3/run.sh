@@ -5,10 +5,14 @@
 # 2.1.5 suite in ../cluster (sourced, not copied); only the cluster node differs: every command
 # for it runs chrooted into the trixie root, inside the node's namespaces.
 #
-#   run.sh [--only NAME,...] [--keep] [--teardown] [--results DIR] [--list]
+#   run.sh [--suite trixie|sid] [--x509] [--only NAME,...] [--keep] [--teardown] [--results DIR] [--list]
 #
 # The root is built once with debootstrap (a few minutes, needs the Debian mirror) and cached in
-# $TRIXIE_ROOT (default /var/cache/jremoted-test/trixie-root); later runs only bind-mount it.
+# $TRIXIE_ROOT (default /var/cache/jremoted-test/<suite>-root); later runs only bind-mount it.
+# trixie (Debian 13) has Pacemaker 3.0.0; sid had 3.0.3 when this was written, which is what
+# --x509 needs: the cluster node and the daemon then authenticate with certificates made for
+# the run (certtool), and the cluster node is given a different authkey, so PSK cannot be what
+# connects them.
 # Prints "PASS name (time)" / "FAIL name (time): reason" and one line "cluster3: N passed, N failed".
 set -uo pipefail
 exec </dev/null
@@ -19,14 +23,18 @@ CL_NS=jrc3-node RM_NS=jrc3-rem BAD_NS=jrc3-bad
 # shellcheck source=../cluster/lib.sh
 source "$ROOT/src/test/cluster/lib.sh"
 # shellcheck source=../cluster/scenarios.sh
-source "$ROOT/src/test/cluster/scenarios.sh"
+source "${CLUSTER_SCENARIOS:-$ROOT/src/test/cluster/scenarios.sh}"
 
-TRIXIE_ROOT=${TRIXIE_ROOT:-/var/cache/jremoted-test/trixie-root}
+SUITE=trixie X509=0
 TRIXIE_MIRROR=${TRIXIE_MIRROR:-http://deb.debian.org/debian}
-TRIXIE_PKGS=pacemaker,pacemaker-cli-utils,corosync,resource-agents,iproute2,procps
+# dbus: sid's pacemaker depends on "default-dbus-system-bus | dbus-system-bus", an alternative
+# debootstrap does not resolve by itself.
+TRIXIE_PKGS=pacemaker,pacemaker-cli-utils,corosync,resource-agents,iproute2,procps,dbus
 
 SCENARIOS3=(cluster_is_3_0 remote_online dummy_on_remote move_and_back monitor_failure kill9_recovery
-            graceful_shutdown)
+            graceful_shutdown start_state_standby)
+# Added with --x509.
+SCENARIOS_X509=(x509_sessions x509_untrusted_cluster)
 
 # ------------------------------------------------------------------ the cluster node in a chroot
 # Everything the library runs "in the cluster node" goes through in_node, so chrooting there is
@@ -54,25 +62,28 @@ fix_cluster_owners() {
     find "$d" -gid "$hg" -exec chgrp -h "$cg" {} +
 }
 
-# Pacemaker 3.0 records membership in node_state/@in_ccm as the time the node joined instead of
-# "true"; the library's checks look for "true" only.
-in_ccm_member() { grep -Eq 'in_ccm="(true|[1-9][0-9]*)"'; }
+# node_state/@in_ccm cannot tell whether a remote node is connected here: 3.0 writes the join time
+# there instead of "true", and 3.0.0's controller resets it to 0 right after the join (its cache
+# refresh, "state is now lost | source=remote_cache_refresh_helper") while the node stays online
+# and runs resources. So "connected" is what the scheduler sees: the node online and its
+# connection resource started.
 node_online() {
-    [ "$(mon_xml | xq "string(//nodes/node[@name='$1']/@online)")" = true ] &&
-    cl cibadmin -Q --xpath "//node_state[@uname='$1']" 2>/dev/null | in_ccm_member
+    local x; x=$(mon_xml) || return 1
+    [ "$(xq "string(//nodes/node[@name='$1']/@online)" <<<"$x")" = true ] &&
+    [ "$(xq "string(//resources/resource[@id='$1']/@role)" <<<"$x")" = Started ]
 }
 node_lost() {
-    ! cl cibadmin -Q --xpath "//node_state[@uname='$1']" 2>/dev/null | in_ccm_member &&
+    [ "$(mon_xml | xq "string(//nodes/node[@name='$1']/@online)")" != true ] &&
     [ "$(failcount "$1" "$CL_NODE")" -ge 1 ] 2>/dev/null
 }
 
 ensure_trixie_root() {
     if [ -e "$TRIXIE_ROOT/.jremoted-ready" ] && [ -x "$TRIXIE_ROOT/usr/sbin/pacemakerd" ]; then return 0; fi
     command -v debootstrap >/dev/null || apt-get install -y -q debootstrap >&2 || return 1
-    log "building $TRIXIE_ROOT with debootstrap (once; several minutes)"
+    log "building $TRIXIE_ROOT ($SUITE) with debootstrap (once; several minutes)"
     rm -rf "$TRIXIE_ROOT.tmp"
     mkdir -p "$(dirname "$TRIXIE_ROOT")"
-    debootstrap --variant=minbase --include="$TRIXIE_PKGS" trixie "$TRIXIE_ROOT.tmp" "$TRIXIE_MIRROR" \
+    debootstrap --variant=minbase --include="$TRIXIE_PKGS" "$SUITE" "$TRIXIE_ROOT.tmp" "$TRIXIE_MIRROR" \
         > "$(dirname "$TRIXIE_ROOT")/debootstrap.log" 2>&1 || {
         log "debootstrap failed: $(dirname "$TRIXIE_ROOT")/debootstrap.log"; return 1; }
     touch "$TRIXIE_ROOT.tmp/.jremoted-ready"
@@ -84,12 +95,98 @@ ensure_trixie_root() {
 scenario_cluster_is_3_0() {
     local v; v=$(cl pacemakerd --version 2>/dev/null | head -1)
     case $v in "Pacemaker 3."*) log "cluster node runs $v" ;; *) fail "cluster node is not Pacemaker 3: '$v'"; return 1 ;; esac
+    ensure_remote_node
+}
+
+# --x509: every session the daemon accepted was authenticated by the cluster node's certificate,
+# none by PSK (the cluster node's authkey is not the daemon's anyway).
+scenario_x509_sessions() {
     ensure_remote_node || return 1
-    # 3.0 controllers register as IPC providers with protocol 1.2 and read uptime from our reply.
-    grep -qs 'Pacemaker Remote node .* uptime\|remote.*uptime\|lrmd_protocol_version="1.2"' \
-        "$(node_dir cluster)/log-pacemaker/pacemaker.log" "$(node_dir remote)/remoted.log" &&
-        log "sign-on details visible in the logs"
-    return 0
+    local rlog; rlog=$(node_dir remote)/remoted.log
+    grep -q "authenticated by certificate 'CN=$CL_NODE'" "$rlog" ||
+        { fail "no session authenticated by the certificate of $CL_NODE in $rlog"; return 1; }
+    ! grep -q 'authenticated (TLS' "$rlog" || { fail "a PSK session was accepted in X.509 mode"; return 1; }
+}
+
+# --x509: a daemon that trusts another CA only must refuse the cluster node (whose certificate it
+# cannot verify) although the cluster accepts the daemon's certificate: the node never comes
+# online, the daemon says why and keeps running, the healthy remote node is not affected.
+scenario_x509_untrusted_cluster() {
+    local rc=0 t0 d; d=$(node_dir bad)
+    ensure_remote_node >/dev/null 2>&1
+    REMOTED_CMD="env PCMK_cert_file=$RESULTS/pki/$BAD_NODE.pem PCMK_key_file=$RESULTS/pki/$BAD_NODE-key.pem PCMK_ca_file=$RESULTS/pki/other-ca.pem $BASE_REMOTED_CMD" \
+        start_remoted bad "$KEY" || { fail "daemon with the other CA did not start: $d/remoted.out"; return 1; }
+    cib_create resources "$(remote_node_xml "$BAD_NODE" "$BAD_IP" "$REMOTE_PORT")" ||
+        { fail "cibadmin could not add $BAD_NODE"; rc=1; }
+    if [ $rc = 0 ]; then
+        t0=$(now_ms)
+        while [ $(( $(now_ms) - t0 )) -lt 20000 ]; do
+            if node_online "$BAD_NODE"; then fail "$BAD_NODE came online although it does not trust the cluster's CA"; rc=1; break; fi
+            sleep 1
+        done
+    fi
+    if [ $rc = 0 ]; then
+        # GnuTLS clients send no certificate when theirs is not from a CA the server names in
+        # its request, so the refusal reads "Empty client certificate chain" rather than
+        # "certificate ... not accepted"; either way the handshake with the cluster node failed.
+        grep -q "TLS handshake failed with remote client /$CL_IP2" "$d/remoted.log" ||
+            { fail "the daemon did not log why it refused $CL_NODE ($d/remoted.log)"; rc=1; }
+    fi
+    [ $rc = 0 ] && ! remoted_alive bad && { fail "the daemon with the other CA died"; rc=1; }
+    [ $rc = 0 ] && ! node_online "$RM_NODE" && { fail "$RM_NODE went offline meanwhile"; rc=1; }
+    cl cibadmin --delete --xml-text "<primitive id=\"$BAD_NODE\"/>" >/dev/null 2>&1
+    cl crm_resource --cleanup -r "$BAD_NODE" >/dev/null 2>&1
+    stop_remoted bad 5
+    return $rc
+}
+
+# make_pki: a CA and one certificate per node, as an administrator would with certtool, and
+# another CA for the daemon that must not trust the cluster.
+make_pki() {
+    local pki=$RESULTS/pki n
+    mkdir -p "$pki" && cd "$pki" || return 1
+    certtool --generate-privkey --outfile ca-key.pem 2>/dev/null &&
+    printf 'cn = "jrc3 test CA"\nca\ncert_signing_key\ncrl_signing_key\nexpiration_days = 30\n' > ca.tmpl &&
+    certtool --generate-self-signed --load-privkey ca-key.pem --template ca.tmpl --outfile ca.pem 2>/dev/null || return 1
+    certtool --generate-privkey --outfile other-ca-key.pem 2>/dev/null &&
+    printf 'cn = "someone else'"'"'s CA"\nca\ncert_signing_key\nexpiration_days = 30\n' > other-ca.tmpl &&
+    certtool --generate-self-signed --load-privkey other-ca-key.pem --template other-ca.tmpl --outfile other-ca.pem 2>/dev/null || return 1
+    for n in "$CL_NODE" "$RM_NODE" "$BAD_NODE"; do
+        certtool --generate-privkey --outfile "$n-key.pem" 2>/dev/null &&
+        printf 'cn = "%s"\nsigning_key\nencryption_key\ntls_www_server\ntls_www_client\nexpiration_days = 30\n' "$n" > "$n.tmpl" &&
+        certtool --generate-certificate --load-privkey "$n-key.pem" --load-ca-certificate ca.pem \
+            --load-ca-privkey ca-key.pem --template "$n.tmpl" --outfile "$n.pem" 2>/dev/null || return 1
+    done
+    cd - >/dev/null
+}
+
+# PCMK_node_start_state=standby on the daemon: the 3.0 controller reads node_start_state from our
+# register reply and puts the remote node in standby when it joins (executor.md §2). 2.1.5
+# controllers ignore the attribute, so this runs only here.
+node_standby() { [ "$(mon_xml | xq "string(//nodes/node[@name='$1']/@standby)")" = "$2" ]; }
+restart_remoted_with() {   # restart_remoted_with [VAR=value...]: kill -9, restart, wait for the node
+    local pid; pid=$(remoted_pid remote)
+    kill -KILL "$pid" 2>/dev/null
+    wait_for 10 "daemon $pid to die" pid_dead "$pid"
+    wait_for 30 "the loss of $RM_NODE to be noticed" node_lost "$RM_NODE" || return 1
+    ( [ $# -gt 0 ] && export "$@"; start_remoted remote "$KEY" ) || return 1
+    wait_for 60 "$RM_NODE back online" node_online "$RM_NODE"
+}
+scenario_start_state_standby() {
+    ensure_remote_node || return 1
+    local rc=0
+    node_standby "$RM_NODE" false || { fail "$RM_NODE already in standby before the test"; return 1; }
+    if ! restart_remoted_with PCMK_node_start_state=standby; then
+        fail "$RM_NODE did not come back after the restart with PCMK_node_start_state=standby"; rc=1
+    elif ! wait_for 20 "$RM_NODE in standby" node_standby "$RM_NODE" true; then
+        fail "the cluster did not apply node_start_state=standby (node standby=$(mon_xml | xq "string(//nodes/node[@name='$RM_NODE']/@standby)"))"
+        rc=1
+    fi
+    # Back to normal: no start state, standby cleared.
+    restart_remoted_with >/dev/null 2>&1 || ensure_remote_node >/dev/null 2>&1
+    cl crm_attribute --node "$RM_NODE" --name standby --delete >/dev/null 2>&1
+    wait_for 20 "$RM_NODE out of standby" node_standby "$RM_NODE" false || log "$RM_NODE still in standby after cleanup"
+    return $rc
 }
 
 # ------------------------------------------------------------------ options
@@ -97,18 +194,23 @@ ONLY= KEEP=0 TEARDOWN_ONLY=0
 RESULTS=${CLUSTER3_RESULTS:-$ROOT/target/cluster3-results}
 while [ $# -gt 0 ]; do
     case $1 in
+        --suite) SUITE=${2:-}; shift ;;
+        --suite=*) SUITE=${1#--suite=} ;;
+        --x509) X509=1 ;;
         --only) ONLY=${2:-}; shift ;;
         --only=*) ONLY=${1#--only=} ;;
         --keep) KEEP=1 ;;
         --teardown) TEARDOWN_ONLY=1 ;;
         --results) RESULTS=${2:-}; shift ;;
         --results=*) RESULTS=${1#--results=} ;;
-        --list) printf '%s\n' "${SCENARIOS3[@]}"; exit 0 ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        --list) printf '%s\n' "${SCENARIOS3[@]}" "${SCENARIOS_X509[@]}"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 64 ;;
     esac
     shift
 done
+TRIXIE_ROOT=${TRIXIE_ROOT:-/var/cache/jremoted-test/$SUITE-root}
+[ $X509 = 1 ] && SCENARIOS3+=("${SCENARIOS_X509[@]}")
 RESULTS=$(mkdir -p "$RESULTS" && cd "$RESULTS" && pwd -P) || { echo "cannot create $RESULTS" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || { echo "run.sh: must run as root"; echo "cluster3: 0 passed, 1 failed"; exit 1; }
 if [ $TEARDOWN_ONLY = 1 ]; then destroy_namespaces; log "torn down"; exit 0; fi
@@ -135,6 +237,7 @@ teardown() {
         return
     fi
     stop_remoted remote 1 >/dev/null 2>&1
+    stop_remoted bad 1 >/dev/null 2>&1
     stop_cluster >/dev/null 2>&1
     destroy_namespaces
 }
@@ -170,12 +273,23 @@ mkdir -p "$RESULTS/keys"
 KEY=$RESULTS/keys/authkey
 WRONG_KEY=$RESULTS/keys/wrongkey
 dd if=/dev/urandom of="$KEY" bs=4096 count=1 status=none
-cp "$KEY" "$WRONG_KEY"
+dd if=/dev/urandom of="$WRONG_KEY" bs=4096 count=1 status=none
 chmod 600 "$KEY" "$WRONG_KEY"
 
-for tag in cluster remote; do prepare_node_dir "$tag"; done
-mkdir -p "$(node_dir bad)"   # the library's log bookkeeping expects it
-install -o hacluster -g haclient -m 0640 "$KEY" "$(node_dir cluster)/etc-pacemaker/authkey"
+for tag in cluster remote bad; do prepare_node_dir "$tag"; done
+if [ $X509 = 1 ]; then
+    command -v certtool >/dev/null || setup_failed "--x509 needs certtool (gnutls-bin)"
+    make_pki || setup_failed "could not make certificates"
+    for f in ca.pem "$CL_NODE.pem" "$CL_NODE-key.pem"; do
+        install -o hacluster -g haclient -m 0640 "$RESULTS/pki/$f" "$(node_dir cluster)/etc-pacemaker/$f"
+    done
+    # Not the daemon's key: a PSK session could not succeed.
+    install -o hacluster -g haclient -m 0640 "$WRONG_KEY" "$(node_dir cluster)/etc-pacemaker/authkey"
+    BASE_REMOTED_CMD=$REMOTED_CMD
+    REMOTED_CMD="env PCMK_cert_file=$RESULTS/pki/$RM_NODE.pem PCMK_key_file=$RESULTS/pki/$RM_NODE-key.pem PCMK_ca_file=$RESULTS/pki/ca.pem $REMOTED_CMD"
+else
+    install -o hacluster -g haclient -m 0640 "$KEY" "$(node_dir cluster)/etc-pacemaker/authkey"
+fi
 write_corosync_conf
 seed_cib
 fix_cluster_owners || setup_failed "no hacluster/haclient in $TRIXIE_ROOT"
@@ -184,11 +298,24 @@ fix_cluster_owners || setup_failed "no hacluster/haclient in $TRIXIE_ROOT"
 # path inside so the library's pid and output files work unchanged.
 mkdir -p "$TRIXIE_ROOT$RESULTS"
 for m in /proc /sys /dev /dev/shm "$RESULTS"; do add_mount cluster "$m" "$m"; done
+# Mount points the root may lack (e.g. /var/lib/corosync in a sid root): empty directories only.
+while read -r _ dst; do [ -d "$dst" ] || mkdir -p "$dst"; done < "$(node_dir cluster)/mounts"
 create_links || setup_failed "could not create namespaces/veth pairs (ip netns)"
 start_holder cluster "$CL_NS" "$CL_NODE" || setup_failed "could not set up the cluster node's namespaces"
 start_holder remote "$RM_NS" "$RM_NODE" || setup_failed "could not set up the remote node's namespaces"
+if [ $X509 = 1 ]; then
+    start_holder bad "$BAD_NS" "$BAD_NODE" || setup_failed "could not set up the second remote node's namespaces"
+fi
 t_setup=$(now_ms)
-start_cluster || setup_failed "Pacemaker 3.0 cluster node did not come up (corosync/pacemakerd)"
+if [ $X509 = 1 ]; then
+    v=$(cl pacemakerd --version 2>/dev/null | head -1)
+    case $v in "Pacemaker 3.0."[01]*|"Pacemaker 2."*) setup_failed "--x509 needs Pacemaker >= 3.0.1 in $TRIXIE_ROOT (has: $v); try --suite sid" ;; esac
+    PCMK_cert_file=/etc/pacemaker/$CL_NODE.pem PCMK_key_file=/etc/pacemaker/$CL_NODE-key.pem \
+        PCMK_ca_file=/etc/pacemaker/ca.pem start_cluster ||
+        setup_failed "Pacemaker 3 cluster node did not come up (corosync/pacemakerd)"
+else
+    start_cluster || setup_failed "Pacemaker 3 cluster node did not come up (corosync/pacemakerd)"
+fi
 log "cluster node $CL_NODE up in $(( $(now_ms) - t_setup )) ms"
 start_remoted remote "$KEY" || log "remote daemon did not start; the scenarios will report it"
 

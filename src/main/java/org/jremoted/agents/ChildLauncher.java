@@ -233,9 +233,10 @@ public final class ChildLauncher {
             child.spawnFailed(errno, "Could not create pipe: " + Posix.describeErrno(errno));
             return;
         }
-        // Only our read ends are non-blocking; the agent's write ends stay blocking.
-        Posix.C.fcntl(out[0], Posix.F_SETFL, Posix.C.fcntl(out[0], Posix.F_GETFL, 0) | Posix.O_NONBLOCK);
-        Posix.C.fcntl(err[0], Posix.F_SETFL, Posix.C.fcntl(err[0], Posix.F_GETFL, 0) | Posix.O_NONBLOCK);
+        // Only our read ends are non-blocking; the agent's write ends stay blocking. A fresh read
+        // end has no status flags (O_CLOEXEC is a descriptor flag), so no F_GETFL is needed.
+        Posix.C.fcntl(out[0], Posix.F_SETFL, Posix.O_NONBLOCK);
+        Posix.C.fcntl(err[0], Posix.F_SETFL, Posix.O_NONBLOCK);
 
         Scratch scratch = SCRATCH.get();
         Memory actions = scratch.actions;

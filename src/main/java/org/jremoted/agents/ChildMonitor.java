@@ -40,6 +40,8 @@ final class ChildMonitor {
     private final Memory wakeValue = new Memory(8);
     private final Memory buffer = new Memory(CHUNK);
     private volatile ExecutorService waiters;
+    private volatile boolean stopping;
+    private final Thread ioThread;
 
     static ChildMonitor shared() {
         ChildMonitor m = shared;
@@ -73,7 +75,25 @@ final class ChildMonitor {
         wakeValue.setLong(0, 1);
         Thread t = new Thread(this::loop, "agent-io");
         t.setDaemon(true);
+        ioThread = t;
         t.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stopForExit, "agent-io-stop"));
+    }
+
+    /**
+     * At JVM exit, take the I/O thread out of its poll(). The JVM's final step waits up to 300 ms
+     * (30 x 10 ms) for threads running native code to come back before it gives up and exits, and
+     * an idle monitor sits in poll() forever: every daemon shutdown took 300 ms longer than the C
+     * daemon's for that alone. Agents keep running, as they do when the C daemon exits.
+     */
+    private void stopForExit() {
+        stopping = true;
+        wake();
+        try {
+            ioThread.join(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Start watching a freshly spawned child (its pipes and its exit). */
@@ -134,7 +154,7 @@ final class ChildMonitor {
         // Parallel to the pollfd array: which child and which descriptor role each slot is.
         List<ChildProcess> owners = new ArrayList<>();
         List<Integer> roles = new ArrayList<>();
-        while (true) {
+        while (!stopping) {
             try {
                 ChildProcess c;
                 while ((c = added.poll()) != null) {
@@ -172,6 +192,9 @@ final class ChildMonitor {
                     setPollFd(fds, i + 1, role == 0 ? owner.pidfd : role == 1 ? owner.stdout.fd : owner.stderr.fd);
                 }
                 int n = Posix.C.poll(fds, count, -1);
+                if (stopping) {
+                    return;
+                }
                 if (n < 0) {
                     int errno = Posix.errno();
                     if (errno != Posix.EINTR) {

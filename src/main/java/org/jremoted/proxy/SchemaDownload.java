@@ -1,0 +1,306 @@
+package org.jremoted.proxy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.jremoted.protocol.XmlNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+
+/**
+ * Pacemaker 3.0's CIB schema download (proxy.md §7): when a cluster node registers as IPC provider
+ * with protocol 1.2 or later, the daemon asks the CIB, through that provider, for every schema
+ * file newer than the newest one installed locally, and keeps them in
+ * {@code PCMK_remote_schema_directory} for the Pacemaker command-line tools on this node.
+ *
+ * <p>The C daemon forks a CIB client that goes through its own local {@code cib_ro} proxy
+ * endpoint. Here the same exchange is spoken directly on the proxy channel, without a local IPC
+ * connection: a {@code new} session for {@code cib_ro}, one {@code request} carrying the
+ * {@code cib_schemas} command, the {@code response}, then {@code destroy}. One download per daemon;
+ * a new provider registration restarts it. Only the loop thread uses an instance.
+ *
+ * <p>The response carries the files as CDATA text, which {@link XmlNode} does not keep, so
+ * {@link #response} takes the raw text of the {@code lrmd_ipc_msg} element's payload.
+ */
+public final class SchemaDownload {
+    private static final Logger log = LoggerFactory.getLogger(SchemaDownload.class);
+
+    /** What the C daemon allows its fetch child before giving up. */
+    public static final long TIME_LIMIT_MS = 5 * 60 * 1000;
+
+    /** libqb request flags: the client wants a reply (0x200), relayed by a proxy (0x100). */
+    static final int REQUEST_FLAGS = 0x200 | 0x100;
+
+    private static final Pattern SCHEMA_FILE = Pattern.compile("pacemaker-(\\d+)\\.(\\d+)\\.rng");
+    /** File names the cluster may give us: no directories, nothing hidden. */
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
+
+    /** Where a download stands. */
+    public enum State { IDLE, REQUESTED, DONE, FAILED }
+
+    private final Path directory;
+    private final Path installedSchemas;
+    private String session;
+    private State state = State.IDLE;
+    private long startedNanos;
+
+    /**
+     * @param directory        PCMK_remote_schema_directory
+     * @param installedSchemas PCMK_schema_directory (the locally installed schemas, to compare with)
+     */
+    public SchemaDownload(Path directory, Path installedSchemas) {
+        this.directory = directory;
+        this.installedSchemas = installedSchemas;
+    }
+
+    /** Whether a registration starts a download: an IPC provider speaking protocol 1.2 or later. */
+    public static boolean wanted(boolean ipcProvider, String protocolVersion) {
+        return ipcProvider && compareVersions(protocolVersion, "1.2") >= 0;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The proxy session of the running download, or null. */
+    public String session() {
+        return state == State.REQUESTED ? session : null;
+    }
+
+    /**
+     * Starts (or restarts) a download: empties the directory, then returns the messages to send to
+     * the provider, in order. An earlier download still waiting for its response is abandoned; its
+     * session gets a {@code destroy} first.
+     */
+    public List<XmlNode> start(long nowNanos) {
+        List<XmlNode> out = new ArrayList<>();
+        if (state == State.REQUESTED) {
+            out.add(destroy(session));
+        }
+        if (!clearDirectory()) {
+            state = State.FAILED;
+            return out;
+        }
+        session = UUID.randomUUID().toString();
+        startedNanos = nowNanos;
+        state = State.REQUESTED;
+        String after = newestInstalledSchema();
+        log.info("Fetching extra schema files from cluster (newer than {})", after);
+        out.add(proxy("new").attr("lrmd_ipc_server", "cib_ro").attr("lrmd_ipc_session", session).build());
+        XmlNode command = XmlNode.builder("cib_command").attr("t", "cib").attr("cib_op", "cib_schemas")
+                .attr("cib_clientname", "pacemaker-remoted").attr("cib_callid", 1).attr("cib_callopt", 0)
+                .child(XmlNode.builder("cib_calldata")
+                        .child(XmlNode.builder("schema").attr("version", after).build()).build())
+                .build();
+        out.add(proxy("request").attr("lrmd_ipc_session", session)
+                .attr("lrmd_ipc_client", "proxy-cib_ro-" + ProcessHandle.current().pid() + "-" + session.substring(0, 8))
+                .attr("lrmd_ipc_user", "root").attr("lrmd_ipc_msg_id", 1).attr("lrmd_ipc_msg_flags", REQUEST_FLAGS)
+                .child(XmlNode.builder("lrmd_ipc_msg").child(command).build()).build());
+        return out;
+    }
+
+    /**
+     * The cluster's {@code response} for our session: writes every {@code <file path>} it carries.
+     *
+     * @param payloadXml the XML text of the element inside {@code lrmd_ipc_msg}, CDATA included
+     * @return the {@code destroy} that ends the session
+     */
+    public XmlNode response(String payloadXml) {
+        String ended = session;
+        if (state != State.REQUESTED) {
+            return destroy(ended);
+        }
+        try {
+            int written = writeFiles(payloadXml);
+            state = State.DONE;
+            log.info("Fetching extra schema files completed successfully ({} file(s) in {})", written, directory);
+        } catch (IOException | RuntimeException e) {
+            log.error("Could not load additional schema files: {}", e.getMessage());
+            state = State.FAILED;
+            clearDirectory();
+        }
+        return destroy(ended);
+    }
+
+    /** The cluster closed our session before answering (e.g. it cannot reach its CIB). */
+    public void destroyed() {
+        if (state == State.REQUESTED) {
+            log.error("Could not load additional schema files: the cluster closed the CIB session");
+            state = State.FAILED;
+            clearDirectory();
+        }
+    }
+
+    /** The provider went away, or the time limit passed (call periodically): gives up. */
+    public boolean expireIfOverdue(long nowNanos) {
+        if (state == State.REQUESTED && nowNanos - startedNanos > TIME_LIMIT_MS * 1_000_000L) {
+            log.error("Could not load additional schema files: no answer from the cluster in {} s",
+                    TIME_LIMIT_MS / 1000);
+            state = State.FAILED;
+            clearDirectory();
+            return true;
+        }
+        return false;
+    }
+
+    /** Highest {@code pacemaker-X.Y} installed, or {@code pacemaker-1.0} (then every file is sent). */
+    String newestInstalledSchema() {
+        int bestMajor = 1;
+        int bestMinor = 0;
+        try (Stream<Path> files = Files.list(installedSchemas)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Matcher m = SCHEMA_FILE.matcher(p.getFileName().toString());
+                if (m.matches()) {
+                    int major = Integer.parseInt(m.group(1));
+                    int minor = Integer.parseInt(m.group(2));
+                    if (major > bestMajor || (major == bestMajor && minor > bestMinor)) {
+                        bestMajor = major;
+                        bestMinor = minor;
+                    }
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            log.debug("No installed schemas readable in {}: {}", installedSchemas, e.toString());
+        }
+        return "pacemaker-" + bestMajor + "." + bestMinor;
+    }
+
+    private int writeFiles(String payloadXml) throws IOException {
+        Element root = parse(payloadXml);
+        NodeList files = root.getElementsByTagName("file");
+        int written = 0;
+        for (int i = 0; i < files.getLength(); i++) {
+            Element file = (Element) files.item(i);
+            String name = file.getAttribute("path");
+            if (name.isEmpty()) {
+                log.warn("No destination path given in schema file from the cluster");
+                continue;
+            }
+            if (!SAFE_NAME.matcher(name).matches()) {
+                log.warn("Ignoring schema file with unsafe name '{}'", name);
+                continue;
+            }
+            String text = cdata(file);
+            if (text == null) {
+                continue;
+            }
+            // Written aside and renamed, so a tool never reads half a schema.
+            Path target = directory.resolve(name);
+            Path partial = directory.resolve("." + name + ".part");
+            Files.writeString(partial, text, StandardCharsets.UTF_8);
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            written++;
+        }
+        return written;
+    }
+
+    private static String cdata(Element file) {
+        for (Node c = file.getFirstChild(); c != null; c = c.getNextSibling()) {
+            if (c.getNodeType() == Node.CDATA_SECTION_NODE) {
+                return c.getNodeValue();
+            }
+        }
+        return null;
+    }
+
+    private static Element parse(String xml) throws IOException {
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            f.setCoalescing(false);
+            f.setExpandEntityReferences(false);
+            DocumentBuilder b = f.newDocumentBuilder();
+            return b.parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8))).getDocumentElement();
+        } catch (Exception e) {
+            throw new IOException("malformed schema response: " + e.getMessage(), e);
+        }
+    }
+
+    /** Empties the directory (created 0755 if missing); false if that is impossible. */
+    private boolean clearDirectory() {
+        try {
+            if (Files.exists(directory) && !Files.isDirectory(directory)) {
+                log.error("{} already exists but is not a directory", directory);
+                return false;
+            }
+            if (!Files.exists(directory)) {
+                Files.createDirectories(directory,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+                return true;
+            }
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+                for (Path entry : entries) {
+                    deleteTree(entry);
+                }
+            }
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            log.error("Could not clean up directory for schemas {}: {}", directory, e.toString());
+            return false;
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> walk = Files.walk(p)) {
+                for (Path q : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                    Files.delete(q);
+                }
+            }
+        } else {
+            Files.delete(p);
+        }
+    }
+
+    private static XmlNode destroy(String session) {
+        return proxy("destroy").attr("lrmd_ipc_session", session).build();
+    }
+
+    private static XmlNode.Builder proxy(String op) {
+        return XmlNode.builder("lrmd_ipc_proxy").attr("lrmd_ipc_op", op)
+                .attr("lrmd_remote_msg_id", 0).attr("lrmd_remote_msg_type", "notify");
+    }
+
+    /** Dotted integer comparison as Pacemaker does it; a missing or non-numeric part counts as 0. */
+    static int compareVersions(String a, String b) {
+        String[] x = a == null ? new String[0] : a.trim().split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            int d = Long.compare(part(x, i), part(y, i));
+            if (d != 0) {
+                return d;
+            }
+        }
+        return 0;
+    }
+
+    private static long part(String[] parts, int i) {
+        if (i >= parts.length) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(parts[i]);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

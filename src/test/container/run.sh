@@ -1,0 +1,97 @@
+#!/bin/bash
+# PID-1 mode of packaging/container/jremoted-init (daemon.md §7), with a stand-in daemon so the
+# init's own behaviour is what is tested: run as PID 1 of a fresh PID namespace (unshare), it
+# must load pcmk-init.env by upstream's rules without overriding the container's variables,
+# put tini in front of the daemon, reap orphans, forward SIGTERM, and exit with the daemon's
+# status. Needs root (unshare --pid) and tini. Exit status 0 only if every check passed.
+set -u
+here=$(cd "$(dirname "$0")" && pwd -P)
+init=$(cd "$here/../../.." && pwd -P)/packaging/container/jremoted-init
+work=$(mktemp -d /tmp/jremoted-pid1.XXXXXX)
+failures=0
+log() { printf '[pid1] %s\n' "$*" >&2; }
+check() { local what=$1; shift; if "$@"; then log "ok: $what"; else log "FAILED: $what"; failures=$((failures + 1)); fi; }
+trap '[ $failures -eq 0 ] && rm -rf "$work" || log "files kept in $work"' EXIT
+command -v tini >/dev/null || { log "tini is not installed"; exit 2; }
+
+cat > "$work/pcmk-init.env" <<'ENV'
+PLAIN=simple
+  INDENTED=yes
+SQ='single quoted value'
+DQ="double \" quoted"
+ESCAPED=with\ space
+COMMENTED=value   # trailing comment
+GARBAGE=value trailing-text
+export EXPORTED=no
+ALREADY=from-file
+1BAD=no
+EMPTYQ=""
+ENV
+printf 'LONG=%s\n' "$(head -c 2100 /dev/zero | tr '\0' x)" >> "$work/pcmk-init.env"
+
+# The stand-in daemon: reports what it sees, leaves an orphan behind, then waits for SIGTERM
+# (exit 0) or exits with $FAKE_EXIT right away.
+cat > "$work/fake-daemon" <<'FAKE'
+#!/bin/bash
+out=$FAKE_OUT
+{ echo "pid=$$"; echo "pid1=$(cat /proc/1/comm)"; env | grep -E '^(PLAIN|INDENTED|SQ|DQ|ESCAPED|COMMENTED|GARBAGE|EXPORTED|ALREADY|1BAD|EMPTYQ|LONG|PCMK_logfile)=' | sort; } > "$out.env"
+# An orphan: its parent (a subshell) exits at once, so it is re-parented to PID 1 and must be
+# reaped there when it exits.
+( sleep 0.3 & ) ; sleep 1
+echo "zombies=$(ps -eo stat= | grep -c '^Z')" >> "$out.env"
+[ -n "${FAKE_EXIT:-}" ] && exit "$FAKE_EXIT"
+trap 'echo term >> "$FAKE_OUT.env"; exit 0' TERM
+echo ready >> "$out.env"
+while :; do sleep 0.1; done
+FAKE
+chmod +x "$work/fake-daemon"
+
+run_pid1() {   # run_pid1 NAME [env assignments...]: the init as PID 1 of a new PID namespace
+    local name=$1; shift
+    env -i PATH="$PATH" FAKE_OUT="$work/$name" JREMOTED="$work/fake-daemon" \
+        PCMK_INIT_ENV_FILE="$work/pcmk-init.env" ALREADY=from-container "$@" \
+        unshare --pid --fork --mount-proc "$init" &
+}
+has() { grep -qxF "$2" "$work/$1.env"; }
+lacks() { ! grep -q "^$2=" "$work/$1.env"; }
+
+run_pid1 exit7 FAKE_EXIT=7
+wait $!; rc=$?
+check "daemon's exit status comes back through the init (7, got $rc)" test "$rc" = 7
+check "tini is PID 1" has exit7 "pid1=tini"
+check "orphans are reaped" has exit7 "zombies=0"
+check "unquoted value" has exit7 "PLAIN=simple"
+check "leading whitespace" has exit7 "INDENTED=yes"
+check "single quotes" has exit7 "SQ=single quoted value"
+check "double quotes keep the backslash" has exit7 'DQ=double \" quoted'
+check "escaped blank keeps the backslash" has exit7 'ESCAPED=with\ space'
+check "trailing comment" has exit7 "COMMENTED=value"
+check "text after the value voids the line" lacks exit7 GARBAGE
+check "no export keyword" lacks exit7 EXPORTED
+check "names must not start with a digit" lacks exit7 1BAD
+check "empty quoted value" has exit7 "EMPTYQ="
+check "lines over 2048 bytes skipped" lacks exit7 LONG
+check "container variables win" has exit7 "ALREADY=from-container"
+check "log file defaults to /var/log/pcmk-init.log" has exit7 "PCMK_logfile=/var/log/pcmk-init.log"
+
+run_pid1 term
+unshare_pid=$!
+for _ in $(seq 1 50); do grep -q ready "$work/term.env" 2>/dev/null && break; sleep 0.1; done
+# The namespace's PID 1 (tini) is unshare's child; signal it as a container runtime would.
+tini_pid=$(pgrep -P "$unshare_pid" | head -1)
+kill -TERM "$tini_pid"
+wait "$unshare_pid"; rc=$?
+check "SIGTERM to PID 1 reaches the daemon" grep -q term "$work/term.env"
+check "clean exit after SIGTERM (got $rc)" test "$rc" = 0
+
+# Not PID 1: PCMK_remote_pid1=vars loads the file only; "default" does nothing (3.0 semantics).
+env -i PATH="$PATH" FAKE_OUT="$work/vars" FAKE_EXIT=0 JREMOTED="$work/fake-daemon" \
+    PCMK_INIT_ENV_FILE="$work/pcmk-init.env" PCMK_remote_pid1=vars "$init"
+check "vars: file loaded" has vars "PLAIN=simple"
+check "vars: no init in front" test "$(grep '^pid1=' "$work/vars.env")" != "pid1=tini"
+env -i PATH="$PATH" FAKE_OUT="$work/default" FAKE_EXIT=0 JREMOTED="$work/fake-daemon" \
+    PCMK_INIT_ENV_FILE="$work/pcmk-init.env" PCMK_remote_pid1=default "$init"
+check "default: file not loaded" lacks default PLAIN
+
+log "$failures failure(s)"
+[ $failures -eq 0 ]
