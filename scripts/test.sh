@@ -37,7 +37,8 @@ overall_rc=0
 
 # ---------------------------------------------------------------- packages
 PKGS=(maven build-essential pkg-config pacemaker-dev libglib2.0-dev gnutls-bin
-      libgnutls28-dev libqb-dev iproute2 procps bzip2
+      libgnutls28-dev libqb-dev iproute2 procps bzip2 tini openssh-client
+      debootstrap systemd-container
       pacemaker pacemaker-cli-utils corosync resource-agents)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
@@ -193,6 +194,10 @@ run_suite() {
 run_suite cluster "$ROOT/src/test/cluster/run.sh" "$CLUSTER_TIMEOUT"
 run_suite ops "$ROOT/src/test/ops/run.sh" 900
 run_suite systemd "$ROOT/src/test/systemd/run.sh" 900
+run_suite ipc "$ROOT/src/test/cluster/ipc-scenarios.sh" 900
+run_suite x509 "$ROOT/src/test/x509/run.sh" 600
+run_suite container "$ROOT/src/test/container/run.sh" 300
+run_suite cluster3 "$ROOT/src/test/cluster3/run.sh" 1800
 
 [ $failed -gt 0 ] && overall_rc=1
 log "done"

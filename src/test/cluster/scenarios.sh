@@ -273,7 +273,9 @@ scenario_graceful_shutdown() {
         # The controller logs the proxy's shutdown_req ("<node> requested shutdown of its remote
         # connection") before it sets the node's shutdown attribute.
         local plog; plog=$(node_dir cluster)/log-pacemaker/pacemaker.log
-        if [ "$(tail -n +"${LOG_MARK[$plog]:-1}" "$plog" | grep -c "$RM_NODE requested shutdown")" -gt 0 ]; then
+        # The controller writes its log lazily: poll rather than look once.
+        if wait_for 15 "\"$RM_NODE requested shutdown\" in pacemaker.log" sh -c \
+                'tail -n +"$1" "$2" | grep -q "$3 requested shutdown"' sh "${LOG_MARK[$plog]:-1}" "$plog" "$RM_NODE"; then
             log "the cluster received the shutdown request"
         else
             reasons+=("the cluster never received a shutdown request (no \"$RM_NODE requested shutdown\" in pacemaker.log)")

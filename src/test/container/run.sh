@@ -9,8 +9,9 @@ here=$(cd "$(dirname "$0")" && pwd -P)
 init=$(cd "$here/../../.." && pwd -P)/packaging/container/jremoted-init
 work=$(mktemp -d /tmp/jremoted-pid1.XXXXXX)
 failures=0
+passes=0
 log() { printf '[pid1] %s\n' "$*" >&2; }
-check() { local what=$1; shift; if "$@"; then log "ok: $what"; else log "FAILED: $what"; failures=$((failures + 1)); fi; }
+check() { local what=$1; shift; if "$@"; then log "ok: $what"; passes=$((passes + 1)); else log "FAILED: $what"; failures=$((failures + 1)); fi; }
 trap '[ $failures -eq 0 ] && rm -rf "$work" || log "files kept in $work"' EXIT
 command -v tini >/dev/null || { log "tini is not installed"; exit 2; }
 
@@ -94,4 +95,5 @@ env -i PATH="$PATH" FAKE_OUT="$work/default" FAKE_EXIT=0 JREMOTED="$work/fake-da
 check "default: file not loaded" lacks default PLAIN
 
 log "$failures failure(s)"
+echo "container: $passes passed, $failures failed"
 [ $failures -eq 0 ]

@@ -20,12 +20,13 @@ REMOTED_CMD=${REMOTED_CMD:-$project/bin/jremoted}
 work=$(mktemp -d /tmp/jremoted-x509.XXXXXX)
 port=$(( 20000 + RANDOM % 20000 ))
 failures=0
+passes=0
 daemon_pid=
 
 log() { printf '[x509] %s\n' "$*" >&2; }
 check() {   # check DESCRIPTION CMD...
     local what=$1; shift
-    if "$@"; then log "ok: $what"; else log "FAILED: $what"; failures=$((failures + 1)); fi
+    if "$@"; then log "ok: $what"; passes=$((passes + 1)); else log "FAILED: $what"; failures=$((failures + 1)); fi
 }
 cleanup() {
     if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
@@ -165,4 +166,5 @@ wait "$daemon_pid" 2>/dev/null; rc=$?; daemon_pid=
 check "mismatched key stops the daemon with exit status 100 (got $rc)" test "$rc" = 100
 
 log "$failures failure(s)"
+echo "x509: $passes passed, $failures failed"
 [ $failures -eq 0 ]
