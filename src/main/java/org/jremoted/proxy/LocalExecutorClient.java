@@ -1,9 +1,8 @@
 package org.jremoted.proxy;
 
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import org.jremoted.protocol.Attributes;
-import org.jremoted.protocol.Client;
+import org.jremoted.protocol.AbstractClient;
 import org.jremoted.protocol.XmlCodec;
 import org.jremoted.protocol.XmlNode;
 import org.slf4j.Logger;
@@ -14,15 +13,13 @@ import org.slf4j.LoggerFactory;
  * client rules). Replies go back as the libqb response to its current request; notifications as
  * server events. Privileged only when running as root or {@code hacluster}. Loop thread only.
  */
-final class LocalExecutorClient implements Client {
+final class LocalExecutorClient extends AbstractClient {
     private static final Logger log = LoggerFactory.getLogger(LocalExecutorClient.class);
 
     private final LocalConnection connection;
     private final LocalIpcLink link;
     private final int bufferSize;
-    private final String id = UUID.randomUUID().toString();
     private final PcmkIpcCodec.Assembler assembler = new PcmkIpcCodec.Assembler();
-    private String name;
     private PcmkIpcCodec.Dialect dialect = PcmkIpcCodec.Dialect.V2_1;
     private int pendingRequest;
     private int lastEvent;
@@ -46,21 +43,6 @@ final class LocalExecutorClient implements Client {
     void requestReceived(PcmkIpcCodec.Message request) {
         pendingRequest = request.id();
         dialect = request.dialect();
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public void setName(String name) {
-        this.name = name;
     }
 
     @Override

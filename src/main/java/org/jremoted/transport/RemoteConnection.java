@@ -3,16 +3,13 @@ package org.jremoted.transport;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.UUID;
-import org.jremoted.protocol.Client;
+import org.jremoted.protocol.AbstractClient;
 import org.jremoted.protocol.XmlNode;
 
 /** One TLS client connection, as the protocol layer sees it. */
-final class RemoteConnection implements Client {
+final class RemoteConnection extends AbstractClient {
     private final Channel channel;
-    private final String id = UUID.randomUUID().toString();
     private final String peer;
-    private String name;
     /** Touched only on the channel's event loop. */
     private boolean flushScheduled;
     private final Runnable flushTask = this::flushNow;
@@ -20,21 +17,6 @@ final class RemoteConnection implements Client {
     RemoteConnection(Channel channel) {
         this.channel = channel;
         this.peer = describe(channel.remoteAddress());
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public void setName(String name) {
-        this.name = name;
     }
 
     @Override
@@ -80,7 +62,7 @@ final class RemoteConnection implements Client {
 
     @Override
     public String toString() {
-        return (name == null ? "unnamed client" : name) + " " + id + " from " + peer;
+        return (name() == null ? "unnamed client" : name()) + " " + id() + " from " + peer;
     }
 
     static String describe(SocketAddress address) {

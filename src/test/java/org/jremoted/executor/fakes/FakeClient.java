@@ -2,15 +2,12 @@ package org.jremoted.executor.fakes;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import org.jremoted.protocol.Client;
+import org.jremoted.protocol.AbstractClient;
 import org.jremoted.protocol.XmlNode;
 
 /** A connection that records what the daemon sends it. */
-public class FakeClient implements Client {
-    private final String id = UUID.randomUUID().toString();
+public class FakeClient extends AbstractClient {
     private final boolean remote;
-    private String name;
     private boolean closed;
     public final List<XmlNode> sent = new ArrayList<>();
 
@@ -20,21 +17,6 @@ public class FakeClient implements Client {
 
     public FakeClient() {
         this(true);
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public void setName(String name) {
-        this.name = name;
     }
 
     @Override
