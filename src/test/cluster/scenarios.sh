@@ -4,8 +4,8 @@
 # scenario brings the remote node up if it is not (so any subset can run alone) and removes
 # the resources it created, also when it fails, so the next one starts from a quiet cluster.
 
-SCENARIOS=(remote_online dummy_on_remote move_and_back monitor_failure bulk_50 kill9_recovery
-           graceful_shutdown wrong_key)
+SCENARIOS=(remote_online dummy_on_remote move_and_back monitor_failure lsb_on_remote bulk_50
+           kill9_recovery graceful_shutdown wrong_key)
 
 # ensure_remote_node: the daemon runs, the connection resource exists, the node is online.
 ensure_remote_node() {
@@ -97,6 +97,46 @@ scenario_dummy_on_remote() {
     if [ $rc = 0 ] && ! state_files_absent remote d2; then
         fail "d2 was removed but its state file is still on the remote node (stop not run there)"; rc=1
     fi
+    return $rc
+}
+
+# ---------------------------------------------------------------- LSB
+# An lsb: resource preferring the remote node runs its init script there (monitor = status).
+LSB_SCRIPT=/etc/init.d/jrcl-lsb
+scenario_lsb_on_remote() {
+    ensure_remote_node || return 1
+    local rc=0
+    # The filesystem is shared, /run is per node: the state file shows where the script ran.
+    cat > "$LSB_SCRIPT" <<'SH'
+#!/bin/sh
+state=/run/resource-agents/l1.state
+case "$1" in
+    start) mkdir -p /run/resource-agents && touch "$state" ;;
+    stop) rm -f "$state" ;;
+    status) [ -e "$state" ] || exit 3 ;;
+    *) exit 3 ;;
+esac
+exit 0
+SH
+    chmod 755 "$LSB_SCRIPT"
+    cib_create resources '<primitive id="l1" class="lsb" type="jrcl-lsb"><operations><op id="l1-mon" name="monitor" interval="5s" timeout="20s"/></operations></primitive>' &&
+        cib_create constraints "$(prefer_xml l1 "$RM_NODE")" || { fail "cibadmin could not add l1"; rc=1; }
+    if [ $rc = 0 ] && ! wait_for 60 "l1 on $RM_NODE" on_remote l1; then
+        fail "lsb:jrcl-lsb not Started on $RM_NODE within 60s: $(describe l1)"; rc=1
+    fi
+    if [ $rc = 0 ]; then
+        # Stopping the service behind the cluster's back: the status monitor sees it and recovers.
+        rm -f "$(state_file remote l1)"
+        wait_for 60 "l1 failure noticed" test_failcount_at_least l1 "$RM_NODE" 1 ||
+            { fail "the LSB status monitor did not notice the stopped service"; rc=1; }
+        [ $rc = 0 ] && ! wait_for 60 "l1 recovered on $RM_NODE" on_remote l1 &&
+            { fail "l1 not recovered on $RM_NODE: $(describe l1)"; rc=1; }
+    fi
+    remove_resources l1
+    if [ $rc = 0 ] && ! state_files_absent remote l1; then
+        fail "l1 was removed but its state file is still on the remote node (stop not run there)"; rc=1
+    fi
+    rm -f "$LSB_SCRIPT"
     return $rc
 }
 
