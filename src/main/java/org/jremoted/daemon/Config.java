@@ -154,6 +154,27 @@ public record Config(
         return "none".equalsIgnoreCase(facility) || "/dev/null".equals(facility);
     }
 
+    /**
+     * Variables that pacemaker-remoted reads (or 2.1 read and 3.0 dropped) but that have nothing to
+     * act on here: accepted, and named once at debug level so nobody wonders why they are ignored.
+     */
+    static final Map<String, String> IGNORED = Map.of(
+            "PCMK_dh_min_bits", "no Diffie-Hellman parameters are generated (TLS 1.3 and ECDHE need none)",
+            "PCMK_dh_max_bits", "no Diffie-Hellman parameters are generated (deprecated in Pacemaker 3.0.2)",
+            "PCMK_blackbox", "there is no blackbox trace buffer",
+            "PCMK_trace_functions", "trace logging is chosen with PCMK_debug or -V",
+            "PCMK_trace_files", "trace logging is chosen with PCMK_debug or -V",
+            "PCMK_trace_formats", "trace logging is chosen with PCMK_debug or -V",
+            "PCMK_trace_tags", "trace logging is chosen with PCMK_debug or -V",
+            "PCMK_trace_blackbox", "there is no blackbox trace buffer",
+            "PCMK_ipc_type", "local IPC always uses libqb's default server type");
+
+    /** One line per ignored variable that is set, in name order. */
+    public static List<String> ignoredSettings(Map<String, String> env) {
+        return IGNORED.keySet().stream().sorted().filter(env::containsKey)
+                .map(name -> name + " is set but has no effect: " + IGNORED.get(name)).toList();
+    }
+
     /** The listener's part of the configuration. */
     public ListenerSettings listenerSettings() {
         return new ListenerSettings(remoteAddress, remotePort, tls13Allowed(), 10_000, maxMessageBytes,

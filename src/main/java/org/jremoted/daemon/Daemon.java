@@ -33,6 +33,7 @@ public final class Daemon {
             System.err.println(problem);
         }
         config.warnings().forEach(log::warn);
+        Config.ignoredSettings(System.getenv()).forEach(log::debug);
         log.info("Starting Pacemaker remote executor (jremoted)");
         ensureDirectory(Path.of("/run/resource-agents"));
         // Agents run with this as their working directory, where their core files land.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -104,5 +105,15 @@ class ConfigTest {
         assertEquals(0660, c.logfileMode());
         assertEquals("daemon", c.logfacility());
         assertEquals(3, c.warnings().size(), c.warnings().toString());
+    }
+
+    @Test
+    void variablesWithNothingToActOnAreNamedOnly() {
+        List<String> lines = Config.ignoredSettings(Map.of("PCMK_dh_max_bits", "2048", "PCMK_remote_port", "3121",
+                "PCMK_trace_functions", "x"));
+        assertEquals(2, lines.size());
+        assertTrue(lines.get(0).startsWith("PCMK_dh_max_bits is set but has no effect"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("PCMK_trace_functions"), lines.get(1));
+        assertTrue(Config.ignoredSettings(Map.of()).isEmpty());
     }
 }
