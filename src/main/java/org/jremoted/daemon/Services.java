@@ -11,6 +11,7 @@ import org.jremoted.protocol.RequestDispatcher;
 import org.jremoted.protocol.WatchdogCheck;
 import org.jremoted.proxy.IpcProviders;
 import org.jremoted.proxy.IpcProxy;
+import org.jremoted.proxy.SchemaDownload;
 import org.jremoted.proxy.LocalIpc;
 import org.jremoted.proxy.PcmkIpcCodec;
 import org.jremoted.proxy.ShutdownCoordinator;
@@ -47,6 +48,8 @@ final class Services {
         WatchdogCheck watchdog = new WatchdogCheck(config.sbdWatchdogTimeoutMs(), WatchdogCheck::sbdRunning, exit);
         IpcProxy proxy = new IpcProxy(scheduler, providers,
                 PcmkIpcCodec.bufferSize(System.getenv("PCMK_ipc_buffer")), IpcProxy.DEFAULT_REQUEST_TIMEOUT_MS);
+        proxy.fetchSchemasInto(new SchemaDownload(config.schemaDirectory(),
+                java.nio.file.Path.of(System.getenv().getOrDefault("PCMK_schema_directory", "/usr/share/pacemaker"))));
         RequestDispatcher dispatcher = new RequestDispatcher(scheduler, agents::forStandard, providers,
                 proxy, shutdown, watchdog, config.nodeStartState());
         proxy.serveExecutor(dispatcher);

@@ -181,6 +181,9 @@ public final class RequestDispatcher implements Dispatcher {
         }
         long uptime = Math.max(0, (loop.monotonicNanos() - startedNanos) / 1_000_000_000L);
         client.send(Messages.registerReply(rc, callId, client.id(), uptime, nodeStartState, msg));
+        if (rc == LegacyRc.OK && providers.contains(client)) {
+            proxy.providerRegistered(client, version);
+        }
     }
 
     private void registerResource(Client client, XmlNode msg, int callId) {

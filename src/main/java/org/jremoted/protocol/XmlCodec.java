@@ -80,6 +80,7 @@ public final class XmlCodec {
 
     private static XmlNode read(XMLStreamReader r) throws XMLStreamException, MalformedMessageException {
         Deque<XmlNode.Builder> open = new ArrayDeque<>();
+        Deque<StringBuilder> texts = new ArrayDeque<>();
         XmlNode root = null;
         while (r.hasNext()) {
             int event = r.next();
@@ -95,9 +96,21 @@ public final class XmlCodec {
                                 r.getAttributeValue(i));
                     }
                     open.push(b.attrs(attributes));
+                    texts.push(new StringBuilder(0));
+                }
+                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
+                    if (!texts.isEmpty()) {
+                        texts.peek().append(r.getText());
+                    }
                 }
                 case XMLStreamConstants.END_ELEMENT -> {
-                    XmlNode done = open.pop().build();
+                    StringBuilder text = texts.pop();
+                    XmlNode.Builder b = open.pop();
+                    // Indentation between child elements is not content.
+                    if (!text.toString().isBlank()) {
+                        b.text(text.toString());
+                    }
+                    XmlNode done = b.build();
                     if (open.isEmpty()) {
                         root = done;
                     } else {
@@ -109,7 +122,7 @@ public final class XmlCodec {
                 case XMLStreamConstants.ENTITY_REFERENCE ->
                         throw new MalformedMessageException("undeclared entity &" + r.getLocalName() + ";");
                 default -> {
-                    // Text, whitespace, comments, processing instructions: meaningless here.
+                    // Comments and processing instructions: meaningless here.
                 }
             }
         }
@@ -149,11 +162,14 @@ public final class XmlCodec {
             escape(a.getValue(), sb);
             sb.append('"');
         }
-        if (node.children().isEmpty()) {
+        if (node.children().isEmpty() && node.text() == null) {
             sb.append("/>");
             return;
         }
         sb.append('>');
+        if (node.text() != null) {
+            escape(node.text(), sb);
+        }
         for (XmlNode c : node.children()) {
             write(c, sb, depth + 1);
         }

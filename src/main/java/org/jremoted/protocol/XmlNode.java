@@ -9,15 +9,21 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An immutable XML element as Pacemaker uses it: a name, attributes in document order, and child
- * elements. Pacemaker's messages carry no meaningful text content, so none is kept.
+ * An immutable XML element as Pacemaker uses it: a name, attributes in document order, child
+ * elements, and text content. Executor messages carry no text; proxied CIB traffic can (the
+ * Pacemaker 3.0 schema transfer sends whole files as CDATA), so it is kept, null when absent.
  */
-public record XmlNode(String name, Map<String, String> attributes, List<XmlNode> children) {
+public record XmlNode(String name, Map<String, String> attributes, List<XmlNode> children, String text) {
 
     public XmlNode {
         Objects.requireNonNull(name, "name");
         attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
         children = List.copyOf(children);
+    }
+
+    /** An element without text content. */
+    public XmlNode(String name, Map<String, String> attributes, List<XmlNode> children) {
+        this(name, attributes, children, null);
     }
 
     public static Builder builder(String name) {
@@ -79,6 +85,7 @@ public record XmlNode(String name, Map<String, String> attributes, List<XmlNode>
         Builder b = new Builder(name);
         b.attributes.putAll(attributes);
         b.children.addAll(children);
+        b.text = text;
         return b;
     }
 
@@ -87,6 +94,7 @@ public record XmlNode(String name, Map<String, String> attributes, List<XmlNode>
         private final String name;
         private final LinkedHashMap<String, String> attributes = new LinkedHashMap<>();
         private final List<XmlNode> children = new ArrayList<>();
+        private String text;
 
         private Builder(String name) {
             this.name = name;
@@ -119,8 +127,14 @@ public record XmlNode(String name, Map<String, String> attributes, List<XmlNode>
             return this;
         }
 
+        /** Text content (null for none). */
+        public Builder text(String content) {
+            this.text = content;
+            return this;
+        }
+
         public XmlNode build() {
-            return new XmlNode(name, attributes, children);
+            return new XmlNode(name, attributes, children, text);
         }
     }
 }

@@ -59,6 +59,8 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
     private LocalIpcLink link;
     private Dispatcher executor;
 
+    private SchemaDownload schemas;
+    private Client schemasProvider;
     private final Map<Integer, Session> byConnection = new HashMap<>();
     private final Map<String, Session> bySession = new LinkedHashMap<>();
     private final Map<Integer, LocalExecutorClient> executorClients = new HashMap<>();
@@ -103,6 +105,36 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
         this.bufferSize = bufferSize;
         this.requestTimeoutMs = requestTimeoutMs;
         providers.onChange(this::providersChanged);
+    }
+
+    /** Where Pacemaker 3.0 clusters' newer CIB schemas go (proxy.md §7); null: never fetched. */
+    public void fetchSchemasInto(SchemaDownload download) {
+        this.schemas = download;
+    }
+
+    @Override
+    public void providerRegistered(Client provider, String protocolVersion) {
+        if (schemas == null || !SchemaDownload.wanted(true, protocolVersion)) {
+            return;
+        }
+        schemasProvider = provider;
+        schemas.start(loop.monotonicNanos()).forEach(provider::send);
+        if (schemas.session() != null) {
+            loop.schedule(() -> schemas.expireIfOverdue(loop.monotonicNanos()), SchemaDownload.TIME_LIMIT_MS + 1000);
+        }
+    }
+
+    /** Our own session for the schema download, which no local client owns. */
+    private boolean schemaTraffic(Client from, String op, String id, XmlNode message) {
+        if (schemas == null || id == null || !id.equals(schemas.session())) {
+            return false;
+        }
+        if (OP_RESPONSE.equals(op)) {
+            from.send(schemas.response(payload(message).orElse(XmlNode.builder("none").build())));
+        } else if (OP_DESTROY.equals(op)) {
+            schemas.destroyed();
+        }
+        return true;
     }
 
     /** The process owning the libqb endpoints. */
@@ -294,6 +326,9 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
     public void forwarded(Client from, XmlNode message) {
         String op = message.attr(IPC_OP);
         String id = message.attr(IPC_SESSION);
+        if (schemaTraffic(from, op, id, message)) {
+            return;
+        }
         Session s = id == null ? null : bySession.get(id);
         if (s == null) {
             log.info("Cannot route IPC proxy {} to unknown session {}", op, id);
@@ -358,6 +393,12 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
 
     @Override
     public void clientDisconnected(Client client, boolean wasProvider) {
+        if (client == schemasProvider) {
+            schemasProvider = null;
+            if (schemas != null) {
+                schemas.destroyed();
+            }
+        }
         for (Session s : new ArrayList<>(bySession.values())) {
             if (s.provider == client) {
                 s.providerGone = true;

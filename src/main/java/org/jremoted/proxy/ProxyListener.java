@@ -13,6 +13,10 @@ public interface ProxyListener {
     /** One {@code lrmd_ipc_proxy} message with {@code lrmd_op="ipc_fwd"} from a client. */
     void forwarded(Client from, XmlNode message);
 
+    /** A client registered as IPC provider, announcing this protocol version. */
+    default void providerRegistered(Client provider, String protocolVersion) {
+    }
+
     /** A client disconnected (after it was removed from the provider list). */
     default void clientDisconnected(Client client, boolean wasProvider) {
     }

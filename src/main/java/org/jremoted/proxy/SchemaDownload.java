@@ -1,6 +1,5 @@
 package org.jremoted.proxy;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -15,15 +14,9 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.jremoted.protocol.XmlNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
 
 /**
  * Pacemaker 3.0's CIB schema download (proxy.md §7): when a cluster node registers as IPC provider
@@ -120,16 +113,16 @@ public final class SchemaDownload {
     /**
      * The cluster's {@code response} for our session: writes every {@code <file path>} it carries.
      *
-     * @param payloadXml the XML text of the element inside {@code lrmd_ipc_msg}, CDATA included
+     * @param payload the element inside {@code lrmd_ipc_msg}, file contents as text
      * @return the {@code destroy} that ends the session
      */
-    public XmlNode response(String payloadXml) {
+    public XmlNode response(XmlNode payload) {
         String ended = session;
         if (state != State.REQUESTED) {
             return destroy(ended);
         }
         try {
-            int written = writeFiles(payloadXml);
+            int written = writeFiles(payload);
             state = State.DONE;
             log.info("Fetching extra schema files completed successfully ({} file(s) in {})", written, directory);
         } catch (IOException | RuntimeException e) {
@@ -183,14 +176,13 @@ public final class SchemaDownload {
         return "pacemaker-" + bestMajor + "." + bestMinor;
     }
 
-    private int writeFiles(String payloadXml) throws IOException {
-        Element root = parse(payloadXml);
-        NodeList files = root.getElementsByTagName("file");
+    private int writeFiles(XmlNode payload) throws IOException {
+        List<XmlNode> files = new ArrayList<>();
+        collectFiles(payload, files);
         int written = 0;
-        for (int i = 0; i < files.getLength(); i++) {
-            Element file = (Element) files.item(i);
-            String name = file.getAttribute("path");
-            if (name.isEmpty()) {
+        for (XmlNode file : files) {
+            String name = file.attr("path");
+            if (name == null || name.isEmpty()) {
                 log.warn("No destination path given in schema file from the cluster");
                 continue;
             }
@@ -198,40 +190,25 @@ public final class SchemaDownload {
                 log.warn("Ignoring schema file with unsafe name '{}'", name);
                 continue;
             }
-            String text = cdata(file);
-            if (text == null) {
+            if (file.text() == null) {
                 continue;
             }
             // Written aside and renamed, so a tool never reads half a schema.
             Path target = directory.resolve(name);
             Path partial = directory.resolve("." + name + ".part");
-            Files.writeString(partial, text, StandardCharsets.UTF_8);
+            Files.writeString(partial, file.text(), StandardCharsets.UTF_8);
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             written++;
         }
         return written;
     }
 
-    private static String cdata(Element file) {
-        for (Node c = file.getFirstChild(); c != null; c = c.getNextSibling()) {
-            if (c.getNodeType() == Node.CDATA_SECTION_NODE) {
-                return c.getNodeValue();
-            }
+    private static void collectFiles(XmlNode node, List<XmlNode> into) {
+        if ("file".equals(node.name())) {
+            into.add(node);
         }
-        return null;
-    }
-
-    private static Element parse(String xml) throws IOException {
-        try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.setCoalescing(false);
-            f.setExpandEntityReferences(false);
-            DocumentBuilder b = f.newDocumentBuilder();
-            return b.parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8))).getDocumentElement();
-        } catch (Exception e) {
-            throw new IOException("malformed schema response: " + e.getMessage(), e);
+        for (XmlNode c : node.children()) {
+            collectFiles(c, into);
         }
     }
 

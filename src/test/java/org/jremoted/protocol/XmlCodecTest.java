@@ -141,10 +141,26 @@ class XmlCodecTest {
     }
 
     @Test
-    void textCommentsAndProcessingInstructionsAreIgnored() throws Exception {
+    void commentsAndProcessingInstructionsAreIgnoredTextAndCdataKept() throws Exception {
         XmlNode n = parse("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- hi -->\n<a b=\"1\">\n  text<![CDATA[<c/>]]>"
                 + "<!-- more --><?pi data?><c/>\n</a>\n");
-        assertEquals(XmlNode.builder("a").attr("b", "1").child(XmlNode.builder("c").build()).build(), n);
+        assertEquals(XmlNode.builder("a").attr("b", "1").text("\n  text<c/>\n")
+                .child(XmlNode.builder("c").build()).build(), n);
+    }
+
+    @Test
+    void indentationIsNotText() throws Exception {
+        XmlNode n = parse("<a>\n  <b/>\n  <c>\n  </c>\n</a>");
+        assertEquals(null, n.text());
+        assertEquals(null, n.child("c").orElseThrow().text());
+    }
+
+    @Test
+    void textRoundTripsEscaped() throws Exception {
+        XmlNode file = XmlNode.builder("file").attr("path", "x.rng").text("<grammar a=\"&amp;\">\n\t<x/></grammar>").build();
+        String xml = XmlCodec.write(XmlNode.builder("schema").child(file).build());
+        assertEquals(file, parse(xml).child("file").orElseThrow());
+        assertEquals("<e>&lt;&amp;&gt;</e>", XmlCodec.write(XmlNode.builder("e").text("<&>").build()));
     }
 
     @Test

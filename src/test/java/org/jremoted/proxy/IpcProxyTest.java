@@ -290,4 +290,27 @@ class IpcProxyTest {
         assertThrows(java.io.IOException.class, () -> HelperFrame.read(new java.io.ByteArrayInputStream(bad)));
         assertEquals("<a/>", XmlCodec.write(XmlNode.builder("a").build()));
     }
+
+    @Test
+    void providerSpeaking12GetsTheSchemaRequestAndItsAnswerIsWritten(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        proxy.fetchSchemasInto(new SchemaDownload(tmp.resolve("schemas"), tmp.resolve("installed")));
+        proxy.providerRegistered(provider, "1.1");
+        assertTrue(provider.sent.isEmpty(), "a 2.1 cluster has no schemas to offer");
+
+        proxy.providerRegistered(provider, "1.2");
+        assertEquals(2, provider.sent.size());
+        assertEquals("new", provider.sent.get(0).attr("lrmd_ipc_op"));
+        String session = provider.sent.get(1).attr("lrmd_ipc_session");
+        provider.sent.clear();
+
+        XmlNode answer = XmlCodec.parse(("<lrmd_ipc_proxy lrmd_op=\"ipc_fwd\" lrmd_ipc_op=\"response\" lrmd_ipc_session=\""
+                + session + "\" lrmd_ipc_msg_id=\"1\"><lrmd_ipc_msg><cib-reply><schemas><schema version=\"pacemaker-4.0\">"
+                + "<file path=\"pacemaker-4.0.rng\"><![CDATA[<grammar/>]]></file></schema></schemas></cib-reply>"
+                + "</lrmd_ipc_msg></lrmd_ipc_proxy>").getBytes(StandardCharsets.UTF_8));
+        proxy.forwarded(provider, answer);
+        assertEquals("<grammar/>", java.nio.file.Files.readString(tmp.resolve("schemas/pacemaker-4.0.rng")));
+        assertEquals("destroy", only(provider.sent).attr("lrmd_ipc_op"));
+        assertTrue(link.calls.isEmpty(), "no local client is involved");
+    }
 }

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jremoted.protocol.XmlCodec;
 import org.jremoted.protocol.XmlNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,7 +68,7 @@ class SchemaDownloadTest {
                 + "<schema version=\"pacemaker-4.1\"><file path=\"../../etc/evil\"><![CDATA[no]]></file>"
                 + "<file path=\"nocdata.rng\">plain</file></schema>"
                 + "</schemas></cib_calldata></cib-reply>";
-        XmlNode end = d.response(reply);
+        XmlNode end = d.response(XmlCodec.parse(reply.getBytes(StandardCharsets.UTF_8)));
         assertEquals("destroy", end.attr("lrmd_ipc_op"));
         assertEquals(session, end.attr("lrmd_ipc_session"));
         assertEquals(SchemaDownload.State.DONE, d.state());
@@ -74,9 +76,10 @@ class SchemaDownloadTest {
         assertEquals("<grammar a=\"&amp;\"/>", Files.readString(tmp.resolve("schemas/pacemaker-4.0.rng")));
         assertEquals("<x/>", Files.readString(tmp.resolve("schemas/constraints-4.0.rng")));
         assertFalse(Files.exists(tmp.resolve("etc/evil")));
-        assertFalse(Files.exists(tmp.resolve("schemas/nocdata.rng")));
+        // Plain text is content as much as CDATA is.
+        assertEquals("plain", Files.readString(tmp.resolve("schemas/nocdata.rng")));
         try (var files = Files.list(tmp.resolve("schemas"))) {
-            assertEquals(2, files.count());
+            assertEquals(3, files.count());
         }
     }
 
@@ -89,7 +92,10 @@ class SchemaDownloadTest {
         assertEquals(SchemaDownload.State.FAILED, d.state());
 
         d.start(0);
-        d.response("<not xml");
+        // A file name that is a directory already cannot be written: the whole download fails.
+        Files.createDirectories(tmp.resolve("schemas/taken.rng/inside"));
+        d.response(XmlCodec.parse(("<cib-reply><file path=\"ok.rng\">a</file>"
+                + "<file path=\"taken.rng\">b</file></cib-reply>").getBytes(StandardCharsets.UTF_8)));
         assertEquals(SchemaDownload.State.FAILED, d.state());
         try (var files = Files.list(tmp.resolve("schemas"))) {
             assertEquals(0, files.count());
