@@ -484,3 +484,21 @@ log_pointers() {
         [ -f "$f" ] && printf '    %s (from line %s)\n' "$f" "${LOG_MARK[$f]:-1}"
     done
 }
+
+# prepare_results MARKER: empty $RESULTS (only if it is this suite's, recognised by MARKER) and
+# make the run's keys: KEY for the cluster and the remote node, WRONG_KEY for the daemon that
+# must be refused. The host's /etc/pacemaker is never touched (bind mounts).
+prepare_results() {
+    local marker=$1
+    if [ -n "$(ls -A "$RESULTS" 2>/dev/null)" ] && [ ! -e "$RESULTS/$marker" ]; then
+        setup_failed "$RESULTS is not empty and not a results directory of this suite; refusing to clear it"
+    fi
+    find "$RESULTS" -mindepth 1 -delete 2>/dev/null
+    touch "$RESULTS/$marker"
+    mkdir -p "$RESULTS/keys"
+    KEY=$RESULTS/keys/authkey
+    WRONG_KEY=$RESULTS/keys/wrongkey
+    dd if=/dev/urandom of="$KEY" bs=4096 count=1 status=none
+    dd if=/dev/urandom of="$WRONG_KEY" bs=4096 count=1 status=none
+    chmod 600 "$KEY" "$WRONG_KEY"
+}

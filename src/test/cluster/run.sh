@@ -129,20 +129,7 @@ command -v "${remoted_words[0]}" >/dev/null 2>&1 || setup_failed "REMOTED_CMD no
 
 # Leftovers of a killed or --keep run, and the previous run's files.
 destroy_namespaces
-if [ -n "$(ls -A "$RESULTS" 2>/dev/null)" ] && [ ! -e "$RESULTS/.jrcl-results" ]; then
-    setup_failed "$RESULTS is not empty and not a results directory of this suite; refusing to clear it"
-fi
-find "$RESULTS" -mindepth 1 -delete 2>/dev/null
-touch "$RESULTS/.jrcl-results"
-mkdir -p "$RESULTS/keys"
-
-# Keys generated per run: the right one for the cluster and the remote node, another for the
-# daemon that must be refused. The host's /etc/pacemaker is never touched (bind mounts).
-KEY=$RESULTS/keys/authkey
-WRONG_KEY=$RESULTS/keys/wrongkey
-dd if=/dev/urandom of="$KEY" bs=4096 count=1 status=none
-dd if=/dev/urandom of="$WRONG_KEY" bs=4096 count=1 status=none
-chmod 600 "$KEY" "$WRONG_KEY"
+prepare_results .jrcl-results
 
 for tag in cluster remote bad; do prepare_node_dir "$tag"; done
 install -o hacluster -g haclient -m 0640 "$KEY" "$(node_dir cluster)/etc-pacemaker/authkey"

@@ -264,17 +264,7 @@ ensure_packages || setup_failed "could not install ${REQUIRED_PKGS[*]} on the ho
 ensure_trixie_root || setup_failed "no Debian 13 root at $TRIXIE_ROOT"
 
 destroy_namespaces
-if [ -n "$(ls -A "$RESULTS" 2>/dev/null)" ] && [ ! -e "$RESULTS/.jrc3-results" ]; then
-    setup_failed "$RESULTS is not empty and not a results directory of this suite; refusing to clear it"
-fi
-find "$RESULTS" -mindepth 1 -delete 2>/dev/null
-touch "$RESULTS/.jrc3-results"
-mkdir -p "$RESULTS/keys"
-KEY=$RESULTS/keys/authkey
-WRONG_KEY=$RESULTS/keys/wrongkey
-dd if=/dev/urandom of="$KEY" bs=4096 count=1 status=none
-dd if=/dev/urandom of="$WRONG_KEY" bs=4096 count=1 status=none
-chmod 600 "$KEY" "$WRONG_KEY"
+prepare_results .jrc3-results
 
 for tag in cluster remote bad; do prepare_node_dir "$tag"; done
 if [ $X509 = 1 ]; then

@@ -16,6 +16,8 @@ import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jremoted.daemon.Config;
+import org.jremoted.transport.AuthKeyStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -69,8 +71,8 @@ public final class Keygen implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path target = path;
         if (target == null) {
-            String configured = env.get("PCMK_authkey_location");
-            target = Path.of(configured == null || configured.isEmpty() ? "/etc/pacemaker/authkey" : configured);
+            Path configured = Config.fromEnvironment(env).authkeyLocation();
+            target = configured != null ? configured : AuthKeyStore.DEFAULT_LOCATION;
         }
         try {
             boolean replaced = write(target, force, new SecureRandom());

@@ -23,6 +23,7 @@ import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.jremoted.protocol.MalformedMessageException;
 import org.jremoted.protocol.XmlCodec;
 import org.jremoted.protocol.XmlNode;
+import org.jremoted.daemon.Config;
 import org.jremoted.transport.AuthKeyStore;
 import org.jremoted.transport.MalformedFrameException;
 import picocli.CommandLine.Command;
@@ -313,23 +314,11 @@ public final class Probe implements Callable<Integer> {
     }
 
     private List<Path> defaultKeyCandidates() {
-        String configured = env.get("PCMK_authkey_location");
-        if (configured == null || configured.isEmpty()) {
-            configured = env.get("HA_authkey_location");
-        }
-        return new AuthKeyStore(configured == null || configured.isEmpty() ? null : Path.of(configured)).candidates();
+        return new AuthKeyStore(Config.fromEnvironment(env).authkeyLocation()).candidates();
     }
 
     private int envPort() {
-        String p = env.get("PCMK_remote_port");
-        if (p == null || p.isBlank()) {
-            return 3121;
-        }
-        try {
-            return Integer.parseInt(p.trim());
-        } catch (NumberFormatException e) {
-            return 3121;
-        }
+        return Config.fromEnvironment(env).remotePort();
     }
 
     static int classifyConnect(IOException e) {
