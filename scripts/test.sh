@@ -15,7 +15,7 @@
 #   BUILD_DIR          Maven build directory (default: <project>/target)
 #   JREMOTED_DAEMON    daemon command for the end-to-end tests
 #                      (default: <project>/bin/jremoted)
-#   JREMOTED_CACHE     where the C daemon is unpacked (default: /var/cache/jremoted-tests)
+#   JREMOTED_CACHE     where the C daemon is unpacked (default: /var/cache/jremoted-test)
 #   MVN_TIMEOUT        bound on `mvn verify` in seconds (default: 1500)
 #   CLUSTER_TIMEOUT    bound on the cluster suite in seconds (default: 1200)
 set -uo pipefail
@@ -23,7 +23,7 @@ exec </dev/null
 cd "$(dirname "$0")/.." || exit 2
 ROOT=$PWD
 BUILD_DIR=${BUILD_DIR:-$ROOT/target}
-CACHE=${JREMOTED_CACHE:-/var/cache/jremoted-tests}
+CACHE=${JREMOTED_CACHE:-/var/cache/jremoted-test}
 MVN_TIMEOUT=${MVN_TIMEOUT:-1500}
 CLUSTER_TIMEOUT=${CLUSTER_TIMEOUT:-1200}
 export DEBIAN_FRONTEND=noninteractive

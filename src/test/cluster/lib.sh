@@ -110,7 +110,7 @@ ensure_packages() {
 
 # The upstream C daemon, unpacked (never installed: it conflicts with the pacemaker package).
 c_daemon_path() {
-    local cache=${JREMOTED_CACHE:-/var/cache/jremoted-tests} c
+    local cache=${JREMOTED_CACHE:-/var/cache/jremoted-test} c
     for c in "${JREMOTED_C_DAEMON:-}" "$cache/pmremote/usr/sbin/pacemaker-remoted" /opt/pmremote/usr/sbin/pacemaker-remoted; do
         if [ -n "$c" ] && [ -x "$c" ]; then echo "$c"; return 0; fi
     done
@@ -212,6 +212,7 @@ lock_suite() {
 # then delete them. Safe to call repeatedly and after a crashed or --keep run.
 destroy_namespaces() {
     local ns pids pid
+    destroy_guest
     for ns in "$CL_NS" "$RM_NS" "$BAD_NS"; do
         ip netns list 2>/dev/null | grep -qw "^$ns" || continue
         pids=$(ip netns pids "$ns" 2>/dev/null)
@@ -220,6 +221,26 @@ destroy_namespaces() {
         for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
         ip netns del "$ns" 2>/dev/null
     done
+}
+
+# destroy_guest: what the guest agent (agents/guest) left running when the cluster could not
+# stop it: every process in the guest's network namespace, which has no name to find it by.
+destroy_guest() {
+    local holder ns p
+    holder=$(cat "${RESULTS:-/nonexistent}/guest/holder.pid" 2>/dev/null) || return 0
+    ns=$(readlink "/proc/$holder/ns/net" 2>/dev/null) || return 0
+    for p in /proc/[0-9]*; do
+        [ "$(readlink "$p/ns/net" 2>/dev/null)" = "$ns" ] && kill -KILL "${p#/proc/}" 2>/dev/null
+    done
+    return 0
+}
+
+# install_test_agents: the suite's own OCF agents (agents/, provider jremoted-test) appear in the
+# cluster node's /usr/lib/ocf/resource.d through a bind mount; the host only gets the empty
+# mount point.
+install_test_agents() {
+    local dst=/usr/lib/ocf/resource.d/jremoted-test
+    mkdir -p "$dst" && add_mount cluster "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/agents" "$dst"
 }
 
 # ------------------------------------------------------------------ cluster node

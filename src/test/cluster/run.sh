@@ -135,6 +135,7 @@ for tag in cluster remote bad; do prepare_node_dir "$tag"; done
 install -o hacluster -g haclient -m 0640 "$KEY" "$(node_dir cluster)/etc-pacemaker/authkey"
 write_corosync_conf
 seed_cib
+install_test_agents || setup_failed "could not install the suite's OCF agents"
 create_links || setup_failed "could not create namespaces/veth pairs (ip netns)"
 start_holder cluster "$CL_NS" "$CL_NODE" || setup_failed "could not set up the cluster node's namespaces"
 start_holder remote "$RM_NS" "$RM_NODE" || setup_failed "could not set up the remote node's namespaces"

@@ -5,7 +5,7 @@
 # the resources it created, also when it fails, so the next one starts from a quiet cluster.
 
 SCENARIOS=(remote_online dummy_on_remote move_and_back monitor_failure lsb_on_remote bulk_50
-           kill9_recovery graceful_shutdown wrong_key)
+           kill9_recovery graceful_shutdown guest_node wrong_key)
 
 # ensure_remote_node: the daemon runs, the connection resource exists, the node is online.
 ensure_remote_node() {
@@ -375,5 +375,128 @@ scenario_wrong_key() {
     fi
     remove_resources "$BAD_NODE"
     stop_remoted bad 5
+    return $rc
+}
+
+# ---------------------------------------------------------------- guest node
+# A guest node as in section 4 of the SUSE Pacemaker Remote Quick Start, with a namespace for
+# the VM: the resource guest1-container (ocf:jremoted-test:guest, agents/guest next to this
+# file) starts the daemon under test inside a new namespace linked to the cluster node, and its
+# meta attribute remote-node=guest1 makes the cluster connect to it. Checked: the guest shows
+# up online in crm_mon (GuestOnline / GuestNode ... online), crm_resource --move puts a Dummy
+# on it, kill -9 of the daemon in the guest makes the cluster recover the guest by restarting
+# the container (a new container, a new daemon) and the Dummy comes back there, and stopping
+# the container moves the Dummy away first and lets the daemon exit with status 0.
+GUEST_NODE=guest1
+GUEST_RSC=guest1-container
+GUEST_IP=10.231.73.2
+GUEST_HOST_IP=10.231.73.1
+
+guest_container_xml() {
+    local d; d=$(node_dir guest)
+    cat <<EOF
+<primitive id="$GUEST_RSC" class="ocf" provider="jremoted-test" type="guest">
+  <instance_attributes id="$GUEST_RSC-ia">
+    <nvpair id="$GUEST_RSC-dir" name="dir" value="$d"/>
+    <nvpair id="$GUEST_RSC-daemon" name="daemon" value="$REMOTED_CMD"/>
+    <nvpair id="$GUEST_RSC-key" name="key" value="$KEY"/>
+    <nvpair id="$GUEST_RSC-host_ip" name="host_ip" value="$GUEST_HOST_IP"/>
+    <nvpair id="$GUEST_RSC-guest_ip" name="guest_ip" value="$GUEST_IP"/>
+    <nvpair id="$GUEST_RSC-hostname" name="hostname" value="$GUEST_NODE"/>
+    <nvpair id="$GUEST_RSC-debug" name="debug" value="${REMOTE_DEBUG:-no}"/>
+  </instance_attributes>
+  <meta_attributes id="$GUEST_RSC-meta">
+    <nvpair id="$GUEST_RSC-remote-node" name="remote-node" value="$GUEST_NODE"/>
+    <nvpair id="$GUEST_RSC-remote-addr" name="remote-addr" value="$GUEST_IP"/>
+    <nvpair id="$GUEST_RSC-remote-port" name="remote-port" value="$REMOTE_PORT"/>
+  </meta_attributes>
+  <operations>
+    <op id="$GUEST_RSC-start" name="start" interval="0" timeout="60s"/>
+    <op id="$GUEST_RSC-stop" name="stop" interval="0" timeout="60s"/>
+    <op id="$GUEST_RSC-monitor" name="monitor" interval="5s" timeout="20s"/>
+  </operations>
+</primitive>
+EOF
+}
+
+# guest_online: online for the scheduler, and shown as the guide shows it in crm_mon's text.
+guest_online() {
+    [ "$(mon_xml | xq "string(//nodes/node[@name='$GUEST_NODE']/@online)")" = true ] || return 1
+    local text; text=$(cl timeout 20 crm_mon -1 2>/dev/null)
+    [[ $text =~ GuestOnline:\ \[[^]]*\ $GUEST_NODE[@\ ] ]] || return 1
+    text=$(cl timeout 20 crm_mon -1 -R 2>/dev/null)
+    [[ $text == *"GuestNode $GUEST_NODE@$CL_NODE: online"* ]]
+}
+guest_file() { echo "$(node_dir guest)/$1"; }
+guest_daemon_pid() { cat "$(guest_file remoted.pid)" 2>/dev/null; }
+guest_holder_pid() { cat "$(guest_file holder.pid)" 2>/dev/null; }
+# on_guest ID: Started on the guest and its state file is in the guest's /run only.
+on_guest() {
+    running_on "$1" "$GUEST_NODE" && state_files_present guest "$1" && state_files_absent cluster "$1" &&
+        state_files_absent remote "$1"
+}
+# off_guest ID: Started on the cluster node, no state file left in the guest.
+off_guest() { running_on "$1" "$CL_NODE" && state_files_absent guest "$1"; }
+# guest_recovered OLD-HOLDER OLD-DAEMON ID: a new container with a new daemon, ID back on the guest.
+guest_recovered() {
+    local h d; h=$(guest_holder_pid) d=$(guest_daemon_pid)
+    [ -n "$h" ] && [ "$h" != "$1" ] && [ -n "$d" ] && [ "$d" != "$2" ] && pid_alive "$d" &&
+        guest_online && on_guest "$3"
+}
+guest_exits() { cat "$(guest_file remoted.exit)" 2>/dev/null | xargs; }
+guest_exit_count_at_least() { [ "$(wc -l < "$(guest_file remoted.exit)")" -ge "$1" ] 2>/dev/null; }
+
+scenario_guest_node() {
+    local rc=0 t0 dpid hpid reasons=()
+    mkdir -p "$(node_dir guest)"
+    rm -f "$(guest_file remoted.exit)"
+    t0=$(now_ms)
+    cib_create resources "$(guest_container_xml)" &&
+        cib_create constraints "<constraints>
+            <rsc_location id=\"$GUEST_RSC-not-$RM_NODE\" rsc=\"$GUEST_RSC\" node=\"$RM_NODE\" score=\"-INFINITY\"/>
+            <rsc_location id=\"$GUEST_RSC-not-$BAD_NODE\" rsc=\"$GUEST_RSC\" node=\"$BAD_NODE\" score=\"-INFINITY\"/>
+          </constraints>" || { fail "cibadmin could not add $GUEST_RSC"; rc=1; }
+    if [ $rc = 0 ] && ! wait_for 90 "$GUEST_NODE online" guest_online; then
+        fail "$GUEST_NODE not online within 90s (container: $(describe "$GUEST_RSC"); crm_mon: $(cl crm_mon -1 2>/dev/null | grep -i guest | xargs))"
+        rc=1
+    fi
+    [ $rc = 0 ] && log "$GUEST_NODE online $(( $(now_ms) - t0 )) ms after its container resource was added"
+    if [ $rc = 0 ]; then
+        # It starts on the cluster node, so that the move is what puts it on the guest.
+        cib_create resources "$(dummy_xml g8)" && cib_create constraints "$(prefer_xml g8 "$CL_NODE" 50)" ||
+            { fail "cibadmin could not add g8"; rc=1; }
+        [ $rc = 0 ] && ! wait_for 60 "g8 on $CL_NODE" running_on g8 "$CL_NODE" && { fail "g8 did not start on $CL_NODE: $(describe g8)"; rc=1; }
+    fi
+    if [ $rc = 0 ]; then
+        cl crm_resource --move -r g8 -N "$GUEST_NODE" >/dev/null 2>&1 ||
+            { fail "crm_resource --move -r g8 -N $GUEST_NODE failed"; rc=1; }
+        [ $rc = 0 ] && ! wait_for 60 "g8 on $GUEST_NODE" on_guest g8 && { fail "g8 not moved to $GUEST_NODE: $(describe g8)"; rc=1; }
+    fi
+    if [ $rc = 0 ]; then
+        dpid=$(guest_daemon_pid) hpid=$(guest_holder_pid)
+        kill -KILL "$dpid"
+        t0=$(now_ms)
+        if wait_for 90 "$GUEST_NODE recovered with g8" guest_recovered "$hpid" "$dpid" g8; then
+            log "guest recovered (container restarted, g8 back on $GUEST_NODE) $(( $(now_ms) - t0 )) ms after kill -9"
+        else
+            fail "after kill -9 of the daemon in $GUEST_NODE: container holder $hpid -> $(guest_holder_pid), daemon $dpid -> $(guest_daemon_pid), $(describe g8 "$GUEST_RSC"), guest online: $(guest_online && echo yes || echo no)"
+            rc=1
+        fi
+        [ $rc = 0 ] && [ "$(guest_exits)" != 137 ] && { fail "daemon exit statuses so far: '$(guest_exits)' (expected 137 for the killed one)"; rc=1; }
+    fi
+    if [ $rc = 0 ]; then
+        dpid=$(guest_daemon_pid)
+        cl crm_resource -r "$GUEST_RSC" --meta -p target-role -v Stopped >/dev/null 2>&1 || { fail "could not stop $GUEST_RSC"; rc=1; }
+        if [ $rc = 0 ]; then
+            wait_for 60 "g8 back on $CL_NODE" off_guest g8 || reasons+=("g8 did not move away: $(describe g8)")
+            wait_for 60 "the guest's daemon to exit" pid_dead "$dpid" || reasons+=("the daemon in the stopped guest is still running")
+            wait_for 5 "its exit status" guest_exit_count_at_least 2
+            [ "$(guest_exits)" = "137 0" ] || reasons+=("daemon exit statuses '$(guest_exits)' (expected '137 0': the stopped guest's daemon must exit 0)")
+            wait_for 30 "$GUEST_RSC stopped" resources_inactive "$GUEST_RSC" || reasons+=("$GUEST_RSC still active")
+            [ ${#reasons[@]} -eq 0 ] || { fail "$(IFS=';'; echo "${reasons[*]}")"; rc=1; }
+        fi
+    fi
+    cl crm_resource --clear -r g8 >/dev/null 2>&1
+    remove_resources g8 "$GUEST_RSC"
     return $rc
 }
