@@ -229,8 +229,9 @@ CHROOT=$OPS_CACHE/bookworm-root
 if [ ! -x "$CHROOT/usr/bin/java" ]; then
     mkdir -p "$OPS_CACHE"
     rm -rf "$CHROOT.tmp"
-    mirror=$(grep -hoE 'https?://[^ ]+/debian/?' /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null \
-        | grep -v security | head -1)
+    # The host's own mirror (comments skipped: Debian images name a snapshot there).
+    mirror=$(grep -hvE '^[[:space:]]*#' /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null \
+        | grep -oE 'https?://[^ ]+/debian/?' | grep -v security | head -1)
     if debootstrap --variant=minbase --include=default-jre-headless,adduser bookworm "$CHROOT.tmp" \
             "${mirror:-http://deb.debian.org/debian}" >"$WORK/debootstrap.log" 2>&1; then
         mv "$CHROOT.tmp" "$CHROOT"
