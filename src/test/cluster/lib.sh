@@ -377,15 +377,21 @@ stop_remoted() {
 # ------------------------------------------------------------------ CIB helpers
 cib_create() { cl cibadmin --create -o "$1" --xml-text "$2"; }
 
+# nvpairs ELEMENT ID NAME=VALUE...: a CIB attribute set, its nvpairs' ids derived from ID.
+nvpairs() {
+    local element=$1 id=$2 pair; shift 2
+    printf '  <%s id="%s">\n' "$element" "$id"
+    for pair in "$@"; do
+        printf '    <nvpair id="%s-%s" name="%s" value="%s"/>\n' "$id" "${pair%%=*}" "${pair%%=*}" "${pair#*=}"
+    done
+    printf '  </%s>\n' "$element"
+}
+
 # remote_node_xml ID ADDRESS PORT
 remote_node_xml() {
     cat <<EOF
 <primitive id="$1" class="ocf" provider="pacemaker" type="remote">
-  <instance_attributes id="$1-ia">
-    <nvpair id="$1-server" name="server" value="$2"/>
-    <nvpair id="$1-port" name="port" value="$3"/>
-    <nvpair id="$1-reconnect" name="reconnect_interval" value="5s"/>
-  </instance_attributes>
+$(nvpairs instance_attributes "$1-ia" server="$2" port="$3" reconnect_interval=5s)
   <operations>
     <op id="$1-monitor" name="monitor" interval="5s" timeout="20s"/>
   </operations>

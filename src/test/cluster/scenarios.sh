@@ -396,20 +396,9 @@ guest_container_xml() {
     local d; d=$(node_dir guest)
     cat <<EOF
 <primitive id="$GUEST_RSC" class="ocf" provider="jremoted-test" type="guest">
-  <instance_attributes id="$GUEST_RSC-ia">
-    <nvpair id="$GUEST_RSC-dir" name="dir" value="$d"/>
-    <nvpair id="$GUEST_RSC-daemon" name="daemon" value="$REMOTED_CMD"/>
-    <nvpair id="$GUEST_RSC-key" name="key" value="$KEY"/>
-    <nvpair id="$GUEST_RSC-host_ip" name="host_ip" value="$GUEST_HOST_IP"/>
-    <nvpair id="$GUEST_RSC-guest_ip" name="guest_ip" value="$GUEST_IP"/>
-    <nvpair id="$GUEST_RSC-hostname" name="hostname" value="$GUEST_NODE"/>
-    <nvpair id="$GUEST_RSC-debug" name="debug" value="${REMOTE_DEBUG:-no}"/>
-  </instance_attributes>
-  <meta_attributes id="$GUEST_RSC-meta">
-    <nvpair id="$GUEST_RSC-remote-node" name="remote-node" value="$GUEST_NODE"/>
-    <nvpair id="$GUEST_RSC-remote-addr" name="remote-addr" value="$GUEST_IP"/>
-    <nvpair id="$GUEST_RSC-remote-port" name="remote-port" value="$REMOTE_PORT"/>
-  </meta_attributes>
+$(nvpairs instance_attributes "$GUEST_RSC-ia" dir="$d" daemon="${GUEST_REMOTED_CMD:-$REMOTED_CMD}" key="$KEY" \
+    host_ip="$GUEST_HOST_IP" guest_ip="$GUEST_IP" hostname="$GUEST_NODE" debug="${REMOTE_DEBUG:-no}")
+$(nvpairs meta_attributes "$GUEST_RSC-meta" remote-node="$GUEST_NODE" remote-addr="$GUEST_IP" remote-port="$REMOTE_PORT")
   <operations>
     <op id="$GUEST_RSC-start" name="start" interval="0" timeout="60s"/>
     <op id="$GUEST_RSC-stop" name="stop" interval="0" timeout="60s"/>
