@@ -94,6 +94,67 @@ env -i PATH="$PATH" FAKE_OUT="$work/default" FAKE_EXIT=0 JREMOTED="$work/fake-da
     PCMK_INIT_ENV_FILE="$work/pcmk-init.env" PCMK_remote_pid1=default "$init"
 check "default: file not loaded" lacks default PLAIN
 
+# ---------------------------------------------------------------- the real daemon as PID 1
+# jremoted itself behind the init, as PID 1 of new PID, mount and network namespaces: it must
+# take its port and log file from pcmk-init.env, run an agent whose child double-forks (the
+# grandchild is orphaned to PID 1 and must be reaped there), and exit 0 on SIGTERM. Driven by
+# the test client built on Pacemaker's own client library (src/test/c).
+project=$(cd "$here/../../.." && pwd -P)
+real_daemon() {
+    local rd=$work/real port=31219 client tini_pid rc zombies i
+    mkdir -p "$rd/agents"
+    if ! make -s -C "$project/src/test/c" OUT="$rd" >"$rd/make.out" 2>&1; then
+        check "the test client (src/test/c) builds: $(tail -1 "$rd/make.out")" false; return
+    fi
+    client=$rd/lrmd-client
+    dd if=/dev/urandom of="$rd/authkey" bs=4096 count=1 status=none
+    printf 'PCMK_remote_port=%s\nPCMK_logfile=%s\nPCMK_authkey_location=%s\n' \
+        "$port" "$rd/remoted.log" "$rd/authkey" > "$rd/pcmk-init.env"
+    # start leaves a grandchild behind (its parent exits at once), as daemons started by
+    # agents do; monitor says whether start ran.
+    cat > "$rd/agents/doublefork" <<'AGENT'
+#!/bin/bash
+case $1 in
+    start) ( exec -a jr-orphan sleep 2 & ) ; touch "$OCF_RESKEY_state"; exit 0 ;;
+    stop) rm -f "$OCF_RESKEY_state"; exit 0 ;;
+    monitor) [ -e "$OCF_RESKEY_state" ] && exit 0; exit 7 ;;
+    meta-data) echo '<resource-agent name="doublefork"><actions><action name="start"/></actions></resource-agent>'; exit 0 ;;
+    *) exit 3 ;;
+esac
+AGENT
+    chmod 755 "$rd/agents/doublefork"
+    mkdir -p /usr/lib/ocf/resource.d/jremoted-test-pid1
+    env -i PATH="$PATH" ${JREMOTED_JAR:+JREMOTED_JAR="$JREMOTED_JAR"} ${JAVA_HOME:+JAVA_HOME="$JAVA_HOME"} \
+        PCMK_INIT_ENV_FILE="$rd/pcmk-init.env" JREMOTED="$project/bin/jremoted" \
+        unshare --pid --fork --mount-proc --net --propagation private sh -c '
+            ip link set lo up && mount --bind "$1/agents" /usr/lib/ocf/resource.d/jremoted-test-pid1 && exec "$2"' \
+        pid1 "$rd" "$init" >"$rd/init.out" 2>&1 &
+    local unshare_pid=$!
+    for i in $(seq 1 100); do tini_pid=$(pgrep -P "$unshare_pid" | head -1); [ -n "$tini_pid" ] && break; sleep 0.1; done
+    inside() { nsenter -t "$tini_pid" -p -m -n -- "$@"; }
+    for i in $(seq 1 400); do inside ss -Hltn "sport = :$port" 2>/dev/null | grep -q LISTEN && break; sleep 0.1; done
+    check "jremoted listens on the port from pcmk-init.env ($port)" sh -c "nsenter -t $tini_pid -n ss -Hltn 'sport = :$port' | grep -q LISTEN"
+    check "tini is PID 1 of the container" test "$(inside cat /proc/1/comm 2>/dev/null)" = tini
+    check "jremoted (java) is tini's child" test "$(inside sh -c 'cat /proc/$(pgrep -P 1 | head -1)/comm' 2>/dev/null)" = java
+    inside env PCMK_authkey_location="$rd/authkey" "$client" -p "$port" exec pid1rsc ocf jremoted-test-pid1 doublefork \
+        start 0 20000 state="$rd/pid1rsc.state" >"$rd/client.out" 2>&1
+    rc=$?
+    check "start of the double-forking agent through jremoted succeeded (client exit $rc)" test "$rc" = 0
+    check "the agent's orphan was re-parented to PID 1" sh -c "nsenter -t $tini_pid -p -m ps -eo ppid=,args= | grep -q '^ *1 jr-orphan'"
+    sleep 3
+    zombies=$(inside ps -eo stat= 2>/dev/null | grep -c '^Z')
+    check "no zombies in the container after the orphan exited (got $zombies)" test "$zombies" = 0
+    check "jremoted logs to PCMK_logfile from pcmk-init.env" grep -q 'pid1rsc' "$rd/remoted.log"
+    kill -TERM "$tini_pid"
+    wait "$unshare_pid"; rc=$?
+    check "SIGTERM to PID 1: jremoted exits 0 (got $rc)" test "$rc" = 0
+}
+if [ -x "$(command -v make)" ] && pkg-config --exists pacemaker-lrmd 2>/dev/null; then
+    real_daemon
+else
+    check "pacemaker-dev (the client library) installed for the real-daemon checks" false
+fi
+
 log "$failures failure(s)"
 echo "container: $passes passed, $failures failed"
 [ $failures -eq 0 ]
