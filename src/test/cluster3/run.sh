@@ -18,8 +18,9 @@ set -uo pipefail
 exec </dev/null
 HERE=$(cd "$(dirname "$0")" && pwd -P)
 ROOT=$(cd "$HERE/../../.." && pwd -P)
-# Our own namespace names, so this suite can run while the 2.1.5 one does.
-CL_NS=jrc3-node RM_NS=jrc3-rem BAD_NS=jrc3-bad
+# Our own namespace names, so this suite can run while the 2.1.5 one does (CLUSTER3_NS picks
+# another prefix, for two runs of this suite at once).
+CL_NS=${CLUSTER3_NS:-jrc3}-node RM_NS=${CLUSTER3_NS:-jrc3}-rem BAD_NS=${CLUSTER3_NS:-jrc3}-bad
 # shellcheck source=../cluster/lib.sh
 source "$ROOT/src/test/cluster/lib.sh"
 # shellcheck source=../cluster/scenarios.sh
@@ -31,8 +32,8 @@ TRIXIE_MIRROR=${TRIXIE_MIRROR:-http://deb.debian.org/debian}
 # debootstrap does not resolve by itself.
 TRIXIE_PKGS=pacemaker,pacemaker-cli-utils,corosync,resource-agents,iproute2,procps,dbus
 
-SCENARIOS3=(cluster_is_3_0 remote_online dummy_on_remote move_and_back monitor_failure kill9_recovery
-            graceful_shutdown start_state_standby)
+SCENARIOS3=(cluster_is_3_0 remote_online schema_download dummy_on_remote move_and_back monitor_failure kill9_recovery
+            graceful_shutdown start_state_standby guest_node)
 # Added with --x509.
 SCENARIOS_X509=(x509_sessions x509_untrusted_cluster)
 
@@ -96,6 +97,46 @@ scenario_cluster_is_3_0() {
     local v; v=$(cl pacemakerd --version 2>/dev/null | head -1)
     case $v in "Pacemaker 3."*) log "cluster node runs $v" ;; *) fail "cluster node is not Pacemaker 3: '$v'"; return 1 ;; esac
     ensure_remote_node
+}
+
+# Pacemaker 3.0's schema download (proxy.md §7): a cluster node registering as IPC provider with
+# protocol 1.2 makes the daemon fetch, from the cluster's CIB, every schema newer than the newest
+# pacemaker-X.Y.rng installed on this host (the remote node runs on the host's filesystem: Debian
+# 12's schemas, older than trixie's), into /var/lib/pacemaker/schemas of the remote node.
+# "X Y" of the newest pacemaker-X.Y.rng in a directory (nothing if there is none).
+newest_schema_in() {
+    find "$1" -maxdepth 1 -name 'pacemaker-*.rng' -printf '%f\n' 2>/dev/null |
+        sed -n 's/^pacemaker-\([0-9][0-9]*\)\.\([0-9][0-9]*\)\.rng$/\1 \2/p' | sort -n -k1,1 -k2,2 | tail -1
+}
+# The daemon's last word about a download is that it completed (each registration restarts it).
+schema_fetch_completed() {
+    grep -E 'Fetching extra schema files|Could not load additional schema files' "$(node_dir remote)/remoted.log" \
+        2>/dev/null | tail -1 | grep -q 'Fetching extra schema files completed successfully'
+}
+scenario_schema_download() {
+    ensure_remote_node || return 1
+    local dir rlog installed got imaj imin gmaj gmin f n=0
+    dir=$(node_dir remote)/lib-pacemaker/schemas rlog=$(node_dir remote)/remoted.log
+    installed=$(newest_schema_in /usr/share/pacemaker)
+    [ -n "$installed" ] || { fail "no pacemaker-X.Y.rng in the host's /usr/share/pacemaker"; return 1; }
+    wait_for 30 "the schema download to complete" schema_fetch_completed || {
+        fail "the daemon never logged a completed schema fetch (its last word on it: $(grep -E 'schema files' "$rlog" | tail -1 | grep . || echo none))"
+        return 1; }
+    got=$(newest_schema_in "$dir")
+    [ -n "$got" ] || { fail "no pacemaker-*.rng downloaded into $dir"; return 1; }
+    read -r imaj imin <<<"$installed"
+    read -r gmaj gmin <<<"$got"
+    if [ "$gmaj" -lt "$imaj" ] || { [ "$gmaj" -eq "$imaj" ] && [ "$gmin" -le "$imin" ]; }; then
+        fail "newest downloaded schema pacemaker-$gmaj.$gmin is not newer than the installed pacemaker-$imaj.$imin"
+        return 1
+    fi
+    # Every file must be a whole schema, not a truncated or empty one.
+    for f in "$dir"/*; do
+        [ -f "$f" ] || continue
+        xmllint --noout "$f" 2>/dev/null || { fail "$f is not well-formed XML"; return 1; }
+        n=$((n + 1))
+    done
+    log "$n schema files downloaded, newest pacemaker-$gmaj.$gmin (installed: pacemaker-$imaj.$imin)"
 }
 
 # --x509: every session the daemon accepted was authenticated by the cluster node's certificate,
@@ -213,6 +254,9 @@ TRIXIE_ROOT=${TRIXIE_ROOT:-/var/cache/jremoted-test/$SUITE-root}
 [ $X509 = 1 ] && SCENARIOS3+=("${SCENARIOS_X509[@]}")
 RESULTS=$(mkdir -p "$RESULTS" && cd "$RESULTS" && pwd -P) || { echo "cannot create $RESULTS" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || { echo "run.sh: must run as root"; echo "cluster3: 0 passed, 1 failed"; exit 1; }
+# One run at a time on these namespaces: a second run's setup (or --teardown) would kill
+# the first one's cluster node in the middle of its scenarios.
+lock_suite || { echo "run.sh: another run of this suite is still going; giving up"; echo "cluster3: 0 passed, 1 failed"; exit 1; }
 if [ $TEARDOWN_ONLY = 1 ]; then destroy_namespaces; log "torn down"; exit 0; fi
 
 SELECTED=()
@@ -283,6 +327,15 @@ fi
 write_corosync_conf
 seed_cib
 fix_cluster_owners || setup_failed "no hacluster/haclient in $TRIXIE_ROOT"
+# The guest node's container agent runs in the chroot and starts the daemon under test there:
+# the project, the host's JDK (with its /etc configuration) and the jar must be visible inside
+# (mounted before the results directory, which may lie inside the project).
+install_test_agents || setup_failed "could not install the suite's OCF agents"
+JAVA_HOME_HOST=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
+for m in "$ROOT" /usr/lib/jvm /etc/java-17-openjdk ${JREMOTED_JAR:+"$(dirname "$JREMOTED_JAR")"}; do
+    [ -d "$m" ] && add_mount cluster "$m" "$m"
+done
+GUEST_REMOTED_CMD="env JAVA_HOME=$JAVA_HOME_HOST $REMOTED_CMD"
 # What a chroot needs besides the node's own directories; /dev/shm is the node's private tmpfs
 # (mounted by the holder before these binds), and the results directory is visible at the same
 # path inside so the library's pid and output files work unchanged.

@@ -48,9 +48,8 @@ final class Services {
         WatchdogCheck watchdog = new WatchdogCheck(config.sbdWatchdogTimeoutMs(), WatchdogCheck::sbdRunning, exit);
         IpcProxy proxy = new IpcProxy(scheduler, providers,
                 PcmkIpcCodec.bufferSize(System.getenv("PCMK_ipc_buffer")), IpcProxy.DEFAULT_REQUEST_TIMEOUT_MS);
-        // Off by default until a real 3.0 cluster has been seen answering it (docs/pacemaker3.md):
-        // the CIB manager does not answer our request yet, which would log an error per connection.
-        if (org.jremoted.protocol.Values.isTrue(System.getenv("JREMOTED_SCHEMA_DOWNLOAD"))) {
+        // On as in the C daemon; JREMOTED_SCHEMA_DOWNLOAD=no opts out (docs/pacemaker3.md).
+        if (SchemaDownload.enabled(System.getenv("JREMOTED_SCHEMA_DOWNLOAD"))) {
             proxy.fetchSchemasInto(new SchemaDownload(config.schemaDirectory(), java.nio.file.Path.of(
                     System.getenv().getOrDefault("PCMK_schema_directory", "/usr/share/pacemaker"))));
         }

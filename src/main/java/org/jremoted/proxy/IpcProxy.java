@@ -120,19 +120,26 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
         schemasProvider = provider;
         schemas.start(loop.monotonicNanos()).forEach(provider::send);
         if (schemas.session() != null) {
-            loop.schedule(() -> schemas.expireIfOverdue(loop.monotonicNanos()), SchemaDownload.TIME_LIMIT_MS + 1000);
+            loop.schedule(() -> schemas.expireIfOverdue(loop.monotonicNanos()).ifPresent(destroy -> {
+                if (schemasProvider != null && providers.contains(schemasProvider)) {
+                    schemasProvider.send(destroy);
+                }
+            }), SchemaDownload.TIME_LIMIT_MS + 1000);
         }
     }
 
     /** Our own session for the schema download, which no local client owns. */
     private boolean schemaTraffic(Client from, String op, String id, XmlNode message) {
-        if (schemas == null || id == null || !id.equals(schemas.session())) {
+        if (schemas == null || !schemas.owns(id)) {
             return false;
         }
         if (OP_RESPONSE.equals(op)) {
-            from.send(schemas.response(payload(message).orElse(XmlNode.builder("none").build())));
+            schemas.response(payload(message).orElse(XmlNode.builder("none").build())).forEach(from::send);
         } else if (OP_DESTROY.equals(op)) {
             schemas.destroyed();
+        } else {
+            // Only asynchronous CIB calls are answered with events; ours are synchronous.
+            log.debug("Ignoring IPC proxy {} on schema download session {}", op, id);
         }
         return true;
     }

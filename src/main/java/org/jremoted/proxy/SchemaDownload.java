@@ -10,10 +10,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jremoted.protocol.Messages;
+import org.jremoted.protocol.Values;
 import org.jremoted.protocol.XmlNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,13 +28,17 @@ import org.slf4j.LoggerFactory;
  * {@code PCMK_remote_schema_directory} for the Pacemaker command-line tools on this node.
  *
  * <p>The C daemon forks a CIB client that goes through its own local {@code cib_ro} proxy
- * endpoint. Here the same exchange is spoken directly on the proxy channel, without a local IPC
- * connection: a {@code new} session for {@code cib_ro}, one {@code request} carrying the
- * {@code cib_schemas} command, the {@code response}, then {@code destroy}. One download per daemon;
- * a new provider registration restarts it. Only the loop thread uses an instance.
+ * endpoint. Here the same conversation is spoken directly on the proxy channel, without a local
+ * IPC connection, message for message as that client would: a {@code new} session for
+ * {@code cib_ro}; a synchronous {@code register} (the CIB sign-on), whose reply must name our
+ * {@code cib_clientid}; a synchronous {@code cib_schemas} request; then {@code destroy}.
  *
- * <p>The response carries the files as CDATA text, which {@link XmlNode} does not keep, so
- * {@link #response} takes the raw text of the {@code lrmd_ipc_msg} element's payload.
+ * <p>Both requests must carry the {@code cib_sync_call} option: the CIB manager answers a
+ * request without it asynchronously, and the controller then relays that answer as an
+ * {@code event} instead of the {@code response} the proxy protocol pairs with a request.
+ *
+ * <p>One download per daemon; a new provider registration restarts it. Only the loop thread
+ * uses an instance.
  */
 public final class SchemaDownload {
     private static final Logger log = LoggerFactory.getLogger(SchemaDownload.class);
@@ -41,17 +48,24 @@ public final class SchemaDownload {
 
     /** libqb request flags: the client wants a reply (0x200), relayed by a proxy (0x100). */
     static final int REQUEST_FLAGS = 0x200 | 0x100;
+    /** {@code cib_sync_call}: answer on the reply channel, not as an asynchronous notification. */
+    static final int CIB_SYNC_CALL = 1 << 12;
+    /** The name upstream's fetch child signs on with (its process name). */
+    static final String CLIENT_NAME = "pacemaker-remoted";
+    static final int REGISTER_CALL = 1;
+    static final int SCHEMAS_CALL = 2;
 
     private static final Pattern SCHEMA_FILE = Pattern.compile("pacemaker-(\\d+)\\.(\\d+)\\.rng");
     /** File names the cluster may give us: no directories, nothing hidden. */
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
 
-    /** Where a download stands. */
-    public enum State { IDLE, REQUESTED, DONE, FAILED }
+    /** Where a download stands: signing on to the CIB, waiting for the files, or finished. */
+    public enum State { IDLE, SIGNING_ON, REQUESTED, DONE, FAILED }
 
     private final Path directory;
     private final Path installedSchemas;
     private String session;
+    private String newestInstalled;
     private State state = State.IDLE;
     private long startedNanos;
 
@@ -62,6 +76,14 @@ public final class SchemaDownload {
     public SchemaDownload(Path directory, Path installedSchemas) {
         this.directory = directory;
         this.installedSchemas = installedSchemas;
+    }
+
+    /**
+     * The {@code JREMOTED_SCHEMA_DOWNLOAD} setting: on when unset or empty, as in the C daemon;
+     * otherwise only a Pacemaker "true" keeps it on, so "no", "off" or "0" opt out.
+     */
+    public static boolean enabled(String setting) {
+        return setting == null || setting.isBlank() || Values.isTrue(setting);
     }
 
     /** Whether a registration starts a download: an IPC provider speaking protocol 1.2 or later. */
@@ -75,18 +97,30 @@ public final class SchemaDownload {
 
     /** The proxy session of the running download, or null. */
     public String session() {
-        return state == State.REQUESTED ? session : null;
+        return active() ? session : null;
+    }
+
+    /**
+     * Whether a proxy message for {@code id} belongs to us: the running download's session or the
+     * last one (the controller echoes our {@code destroy} back after the download ended).
+     */
+    public boolean owns(String id) {
+        return id != null && id.equals(session);
+    }
+
+    private boolean active() {
+        return state == State.SIGNING_ON || state == State.REQUESTED;
     }
 
     /**
      * Starts (or restarts) a download: empties the directory, then returns the messages to send to
-     * the provider, in order. An earlier download still waiting for its response is abandoned; its
-     * session gets a {@code destroy} first.
+     * the provider, in order: the session and the CIB sign-on. An earlier download still running
+     * is abandoned; its session gets a {@code destroy} first.
      */
     public List<XmlNode> start(long nowNanos) {
         List<XmlNode> out = new ArrayList<>();
-        if (state == State.REQUESTED) {
-            out.add(destroy(session));
+        if (active()) {
+            out.add(Messages.proxyDestroy(session));
         }
         if (!clearDirectory()) {
             state = State.FAILED;
@@ -94,64 +128,109 @@ public final class SchemaDownload {
         }
         session = UUID.randomUUID().toString();
         startedNanos = nowNanos;
-        state = State.REQUESTED;
-        String after = newestInstalledSchema();
-        log.info("Fetching extra schema files from cluster (newer than {})", after);
+        state = State.SIGNING_ON;
+        newestInstalled = newestInstalledSchema();
+        log.info("Fetching extra schema files from cluster (newer than {})", newestInstalled);
         out.add(proxy("new").attr("lrmd_ipc_server", "cib_ro").attr("lrmd_ipc_session", session).build());
-        XmlNode command = XmlNode.builder("cib_command").attr("t", "cib").attr("cib_op", "cib_schemas")
-                .attr("cib_clientname", "pacemaker-remoted").attr("cib_callid", 1).attr("cib_callopt", 0)
-                .child(XmlNode.builder("cib_calldata")
-                        .child(XmlNode.builder("schema").attr("version", after).build()).build())
-                .build();
-        out.add(proxy("request").attr("lrmd_ipc_session", session)
-                .attr("lrmd_ipc_client", "proxy-cib_ro-" + ProcessHandle.current().pid() + "-" + session.substring(0, 8))
-                .attr("lrmd_ipc_user", "root").attr("lrmd_ipc_msg_id", 1).attr("lrmd_ipc_msg_flags", REQUEST_FLAGS)
-                .child(XmlNode.builder("lrmd_ipc_msg").child(command).build()).build());
+        out.add(request(REGISTER_CALL, cibCommand("register", REGISTER_CALL)
+                .attr("cib_clientname", CLIENT_NAME).build()));
         return out;
     }
 
     /**
-     * The cluster's {@code response} for our session: writes every {@code <file path>} it carries.
+     * A {@code response} on our session, i.e. the CIB's reply to the request in flight.
      *
-     * @param payload the element inside {@code lrmd_ipc_msg}, file contents as text
-     * @return the {@code destroy} that ends the session
+     * @param payload the element inside {@code lrmd_ipc_msg} (file contents as its text)
+     * @return what to send next: the {@code cib_schemas} request after the sign-on, or the
+     *         {@code destroy} that ends the session; nothing when no download is running
      */
-    public XmlNode response(XmlNode payload) {
-        String ended = session;
-        if (state != State.REQUESTED) {
-            return destroy(ended);
+    public List<XmlNode> response(XmlNode payload) {
+        if (state == State.SIGNING_ON) {
+            return signedOn(payload);
+        }
+        if (state == State.REQUESTED) {
+            return List.of(schemasReceived(payload));
+        }
+        log.debug("Ignoring a late reply on schema download session {}", session);
+        return List.of();
+    }
+
+    private List<XmlNode> signedOn(XmlNode reply) {
+        String clientId = reply.attr("cib_clientid");
+        if (!"register".equalsIgnoreCase(reply.attr("cib_op")) || clientId == null || clientId.isEmpty()) {
+            return List.of(fail("the CIB manager refused the sign-on (reply <" + reply.name() + " cib_op="
+                    + reply.attr("cib_op") + " cib_clientid=" + clientId + " rc=" + reply.attr("rc") + ">)"));
+        }
+        log.debug("Signed on to the CIB manager as {} for the schema download", clientId);
+        state = State.REQUESTED;
+        XmlNode command = cibCommand("cib_schemas", SCHEMAS_CALL)
+                .child(XmlNode.builder("cib_calldata")
+                        .child(XmlNode.builder("schema").attr("version", newestInstalled).build()).build())
+                .build();
+        return List.of(request(SCHEMAS_CALL, command));
+    }
+
+    private XmlNode schemasReceived(XmlNode reply) {
+        int callId = reply.intAttr("cib_callid", 0);
+        int rc = reply.intAttr("cib_rc", Integer.MIN_VALUE);
+        if (callId != SCHEMAS_CALL || rc == Integer.MIN_VALUE) {
+            return fail("unexpected reply <" + reply.name() + " cib_callid=" + reply.attr("cib_callid")
+                    + " cib_rc=" + reply.attr("cib_rc") + " rc=" + reply.attr("rc") + ">");
+        }
+        if (rc != 0) {
+            return fail("the CIB manager answered rc=" + rc);
         }
         try {
-            int written = writeFiles(payload);
+            int written = writeFiles(reply);
             state = State.DONE;
             log.info("Fetching extra schema files completed successfully ({} file(s) in {})", written, directory);
         } catch (IOException | RuntimeException e) {
-            log.error("Could not load additional schema files: {}", e.getMessage());
-            state = State.FAILED;
-            clearDirectory();
+            fail(e.getMessage());
         }
-        return destroy(ended);
+        return Messages.proxyDestroy(session);
+    }
+
+    /** Gives up: the directory is emptied; returns the {@code destroy} for the session. */
+    private XmlNode fail(String why) {
+        log.error("Could not load additional schema files: {}", why);
+        state = State.FAILED;
+        clearDirectory();
+        return Messages.proxyDestroy(session);
     }
 
     /** The cluster closed our session before answering (e.g. it cannot reach its CIB). */
     public void destroyed() {
-        if (state == State.REQUESTED) {
+        if (active()) {
             log.error("Could not load additional schema files: the cluster closed the CIB session");
             state = State.FAILED;
             clearDirectory();
         }
     }
 
-    /** The provider went away, or the time limit passed (call periodically): gives up. */
-    public boolean expireIfOverdue(long nowNanos) {
-        if (state == State.REQUESTED && nowNanos - startedNanos > TIME_LIMIT_MS * 1_000_000L) {
-            log.error("Could not load additional schema files: no answer from the cluster in {} s",
-                    TIME_LIMIT_MS / 1000);
-            state = State.FAILED;
-            clearDirectory();
-            return true;
+    /**
+     * The provider went away, or the time limit passed (call periodically): gives up.
+     *
+     * @return the {@code destroy} for the abandoned session, if the time limit passed
+     */
+    public Optional<XmlNode> expireIfOverdue(long nowNanos) {
+        if (active() && nowNanos - startedNanos > TIME_LIMIT_MS * 1_000_000L) {
+            return Optional.of(fail("no answer from the cluster in " + TIME_LIMIT_MS / 1000 + " s"));
         }
-        return false;
+        return Optional.empty();
+    }
+
+    /** A CIB client request as upstream's client library builds it (cib__create_op). */
+    private static XmlNode.Builder cibCommand(String op, int callId) {
+        return XmlNode.builder("cib_command").attr("t", "cib").attr("cib_op", op)
+                .attr("cib_callid", callId).attr("cib_callopt", CIB_SYNC_CALL);
+    }
+
+    /** One libqb request of the fetch client, as the C daemon would forward it for that client. */
+    private XmlNode request(int msgId, XmlNode command) {
+        return proxy("request").attr("lrmd_ipc_session", session)
+                .attr("lrmd_ipc_client", "proxy-cib_ro-" + ProcessHandle.current().pid() + "-" + session.substring(0, 8))
+                .attr("lrmd_ipc_user", "root").attr("lrmd_ipc_msg_id", msgId).attr("lrmd_ipc_msg_flags", REQUEST_FLAGS)
+                .child(XmlNode.builder("lrmd_ipc_msg").child(command).build()).build();
     }
 
     /** Highest {@code pacemaker-X.Y} installed, or {@code pacemaker-1.0} (then every file is sent). */
@@ -246,10 +325,6 @@ public final class SchemaDownload {
         } else {
             Files.delete(p);
         }
-    }
-
-    private static XmlNode destroy(String session) {
-        return proxy("destroy").attr("lrmd_ipc_session", session).build();
     }
 
     private static XmlNode.Builder proxy(String op) {

@@ -302,15 +302,36 @@ class IpcProxyTest {
         assertEquals(2, provider.sent.size());
         assertEquals("new", provider.sent.get(0).attr("lrmd_ipc_op"));
         String session = provider.sent.get(1).attr("lrmd_ipc_session");
+        assertEquals("register", provider.sent.get(1).find("cib_command").orElseThrow().attr("cib_op"));
         provider.sent.clear();
 
-        XmlNode answer = XmlCodec.parse(("<lrmd_ipc_proxy lrmd_op=\"ipc_fwd\" lrmd_ipc_op=\"response\" lrmd_ipc_session=\""
-                + session + "\" lrmd_ipc_msg_id=\"1\"><lrmd_ipc_msg><cib-reply><schemas><schema version=\"pacemaker-4.0\">"
-                + "<file path=\"pacemaker-4.0.rng\"><![CDATA[<grammar/>]]></file></schema></schemas></cib-reply>"
-                + "</lrmd_ipc_msg></lrmd_ipc_proxy>").getBytes(StandardCharsets.UTF_8));
-        proxy.forwarded(provider, answer);
+        proxy.forwarded(provider, proxyMessage("response", session, 1,
+                "<cib_common_callback_worker cib_op=\"register\" cib_clientid=\"c0ffee\"/>"));
+        XmlNode fetch = only(provider.sent);
+        assertEquals("cib_schemas", fetch.find("cib_command").orElseThrow().attr("cib_op"));
+        provider.sent.clear();
+
+        proxy.forwarded(provider, proxyMessage("event", session, 0, "<cib_notify t=\"cib_notify\"/>"));
+        assertTrue(provider.sent.isEmpty(), "events on the download session are not its answer");
+
+        proxy.forwarded(provider, proxyMessage("response", session, 2,
+                "<cib-reply t=\"cib\" cib_op=\"cib_schemas\" cib_callid=\"2\" cib_rc=\"0\"><cib_calldata><schemas>"
+                        + "<schema version=\"pacemaker-4.0\"><file path=\"pacemaker-4.0.rng\"><![CDATA[<grammar/>]]></file>"
+                        + "</schema></schemas></cib_calldata></cib-reply>"));
         assertEquals("<grammar/>", java.nio.file.Files.readString(tmp.resolve("schemas/pacemaker-4.0.rng")));
         assertEquals("destroy", only(provider.sent).attr("lrmd_ipc_op"));
+        provider.sent.clear();
+
+        // The controller answers our destroy with its own: nothing more to say about the session.
+        proxy.forwarded(provider, proxyMessage("destroy", session, 0, null));
+        assertTrue(provider.sent.isEmpty());
         assertTrue(link.calls.isEmpty(), "no local client is involved");
+    }
+
+    private static XmlNode proxyMessage(String op, String session, int msgId, String payload) throws Exception {
+        String body = payload == null ? "" : "<lrmd_ipc_msg>" + payload + "</lrmd_ipc_msg>";
+        return XmlCodec.parse(("<lrmd_ipc_proxy lrmd_op=\"ipc_fwd\" lrmd_ipc_op=\"" + op + "\" lrmd_ipc_session=\""
+                + session + "\" lrmd_ipc_msg_id=\"" + msgId + "\">" + body + "</lrmd_ipc_proxy>")
+                .getBytes(StandardCharsets.UTF_8));
     }
 }
