@@ -158,11 +158,12 @@ public final class IpcHelper implements LocalIpcLink {
         if (current == i) {
             current = null;
         }
-        String reason = fatal != null ? fatal : "helper exited (" + exit + ")";
-        listener.lost(reason);
         if (stopped || i.stopping) {
+            // Our own doing (daemon exit): nothing was lost that anyone still needs.
             return;
         }
+        String reason = fatal != null ? fatal : "helper exited (" + exit + ")";
+        listener.lost(reason);
         if (fatal != null) {
             log.error("Local IPC endpoints unavailable: {}. Verify pacemaker and pacemaker_remote are not both "
                     + "enabled; local cluster tools will not work on this node", fatal);
