@@ -241,8 +241,12 @@ if [ ! -x "$CHROOT/usr/bin/java" ]; then
 fi
 if [ -x "$CHROOT/usr/bin/java" ]; then
     # A clean slate each run: the package may be left installed by an earlier run.
-    chroot "$CHROOT" dpkg --purge jremoted >/dev/null 2>&1
-    chroot "$CHROOT" sh -c 'userdel hacluster; groupdel haclient; rm -rf /var/log/pacemaker /var/lib/pacemaker /etc/pacemaker' >/dev/null 2>&1
+    # (The swap test below leaves Debian's pacemaker-common behind, with dpkg-statoverride
+    # entries for hacluster that would make dpkg abort once the user is gone.)
+    chroot "$CHROOT" dpkg --purge jremoted pacemaker-remote pacemaker-common pacemaker-resource-agents >/dev/null 2>&1
+    chroot "$CHROOT" sh -c 'dpkg-statoverride --list | awk '"'"'$1 == "hacluster" || $2 == "haclient" {print $4}'"'"' |
+        while read -r p; do dpkg-statoverride --remove "$p"; done
+        userdel hacluster; groupdel haclient; rm -rf /var/log/pacemaker /var/lib/pacemaker /etc/pacemaker' >/dev/null 2>&1
     cp "$deb" "$CHROOT/tmp/jremoted.deb"
     mount -t proc proc "$CHROOT/proc" 2>/dev/null
     chroot "$CHROOT" dpkg -i /tmp/jremoted.deb >"$WORK/dpkg-i.log" 2>&1; rc=$?
@@ -264,6 +268,34 @@ if [ -x "$CHROOT/usr/bin/java" ]; then
     chroot "$CHROOT" /usr/sbin/jremoted keygen >/dev/null 2>&1
     check "keygen in the root: /etc/pacemaker/authkey hacluster:haclient 640" \
         test "$(chroot "$CHROOT" stat -c '%U:%G %a %s' /etc/pacemaker/authkey 2>/dev/null)" = "hacluster:haclient 640 4096"
+    # Swapping to the C daemon and back as docs/install.md says: each package replaces the other
+    # (they conflict), the key stays. Needs the Debian mirror for pacemaker-remote's libraries.
+    if [ "${OPS_SWAP:-yes}" = yes ]; then
+        # No package may start a daemon in the root (it would listen in the host's network).
+        printf '#!/bin/sh\nexit 101\n' > "$CHROOT/usr/sbin/policy-rc.d" && chmod 755 "$CHROOT/usr/sbin/policy-rc.d"
+        chroot "$CHROOT" sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends pacemaker-remote' \
+            >"$WORK/swap-c.log" 2>&1 </dev/null; rc=$?
+        check "apt-get install pacemaker-remote over jremoted (exit $rc)" test "$rc" = 0
+        [ "$rc" = 0 ] || tail -5 "$WORK/swap-c.log"
+        check "swap to C: jremoted removed" sh -c "! chroot '$CHROOT' dpkg-query -W -f='\${Status}' jremoted 2>/dev/null | grep -q 'ok installed'"
+        check "swap to C: pacemaker-remoted is the C daemon" \
+            sh -c "chroot '$CHROOT' dpkg -S /usr/sbin/pacemaker-remoted 2>/dev/null | grep -q '^pacemaker-remote:'"
+        check "swap to C: the unit is the C package's" \
+            sh -c "chroot '$CHROOT' dpkg -S /lib/systemd/system/pacemaker_remote.service 2>/dev/null | grep -q '^pacemaker-remote:'"
+        check "swap to C: the key is kept" test "$(chroot "$CHROOT" stat -c '%s' /etc/pacemaker/authkey 2>/dev/null)" = 4096
+        chroot "$CHROOT" sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q /tmp/jremoted.deb' \
+            >"$WORK/swap-j.log" 2>&1 </dev/null; rc=$?
+        check "apt-get install ./jremoted.deb over pacemaker-remote (exit $rc)" test "$rc" = 0
+        [ "$rc" = 0 ] || tail -5 "$WORK/swap-j.log"
+        check "swap back: pacemaker-remote removed" \
+            sh -c "! chroot '$CHROOT' dpkg-query -W -f='\${Status}' pacemaker-remote 2>/dev/null | grep -q 'ok installed'"
+        check "swap back: /usr/sbin/pacemaker-remoted runs jremoted" \
+            sh -c "chroot '$CHROOT' /usr/sbin/pacemaker-remoted --version | grep -q '^jremoted '"
+        check "swap back: the key is kept" test "$(chroot "$CHROOT" stat -c '%s' /etc/pacemaker/authkey 2>/dev/null)" = 4096
+        # Leave the root as the rest expects it: jremoted alone (pacemaker-common's libraries may stay).
+        chroot "$CHROOT" sh -c 'dpkg --purge pacemaker-remote' >/dev/null 2>&1
+        rm -f "$CHROOT/usr/sbin/policy-rc.d"
+    fi
     # The conffile survives an upgrade with local edits and removal; purge deletes it.
     echo 'PCMK_remote_port=3199' >>"$CHROOT/etc/default/pacemaker"
     chroot "$CHROOT" dpkg -i /tmp/jremoted.deb >"$WORK/dpkg-i2.log" 2>&1; rc=$?
