@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jremoted.agents.systemd.DbusSystemd;
 import org.jremoted.agents.systemd.DropIn;
@@ -159,7 +160,7 @@ public final class SystemdAgent implements AgentRunner {
     private void submit(Run run, Step step) {
         try {
             workers.execute(() -> {
-                if (run.result.isDone()) {
+                if (run.finished()) {
                     return;
                 }
                 try {
@@ -190,6 +191,8 @@ public final class SystemdAgent implements AgentRunner {
         final String unit;
         final String verb;
         final CompletableFuture<AgentResult> result = new CompletableFuture<>();
+        /** Set before the clean-up, which completes the result only once it is done. */
+        private final AtomicBoolean finished = new AtomicBoolean();
         volatile Future<?> timer;
         volatile Future<?> poll;
         volatile String job;
@@ -217,8 +220,13 @@ public final class SystemdAgent implements AgentRunner {
                     action.action() + " action for systemd unit " + type + " did not complete in time"));
         }
 
+        boolean finished() {
+            return finished.get();
+        }
+
         void finish(AgentResult r) {
-            if (!result.complete(r)) {
+            // Timers and the job are dealt with before whoever waits for the result wakes up.
+            if (!finished.compareAndSet(false, true)) {
                 return;
             }
             Future<?> t = timer;
@@ -233,6 +241,7 @@ public final class SystemdAgent implements AgentRunner {
             if (j != null) {
                 api.abandonJob(j);
             }
+            result.complete(r);
         }
 
         void begin() throws SystemdException {
@@ -359,7 +368,7 @@ public final class SystemdAgent implements AgentRunner {
                     finish(jobResultToAgentResult(r));
                 }
             });
-            if (!result.isDone()) {
+            if (!finished()) {
                 schedule(this::pollJob, pollDelay());
             }
         }
@@ -411,7 +420,7 @@ public final class SystemdAgent implements AgentRunner {
         }
 
         void schedule(Step step, long delayMs) {
-            if (result.isDone()) {
+            if (finished()) {
                 return;
             }
             try {
