@@ -556,6 +556,52 @@ scenario_exec(char **args, int nargs)
     return succeed();
 }
 
+/* "-" stands for "no value": the library then leaves the attribute out of the
+ * request, which is how a missing id or path reaches the daemon. */
+static const char *
+alert_arg(const char *a)
+{
+    return strcmp(a, "-") == 0 ? NULL : a;
+}
+
+/* Send one alert. The daemon only acknowledges the launch: alerts have no
+ * completion notification, so there is nothing to wait for afterwards. */
+static int
+scenario_alert(char **args, int nargs)
+{
+    const char *alert_id = alert_arg(args[0]);
+    const char *alert_path = alert_arg(args[1]);
+    int timeout_ms = atoi(args[2]);
+    lrmd_key_value_t *params = NULL;
+    int rc;
+
+    for (int i = 3; i < nargs; i++) {
+        char *eq = strchr(args[i], '=');
+
+        if (eq == NULL) {
+            fprintf(stderr, "parameter '%s' is not NAME=VALUE\n", args[i]);
+            lrmd_key_value_freeall(params);
+            return 2;
+        }
+        *eq = '\0';
+        params = lrmd_key_value_add(params, args[i], eq + 1);
+    }
+    if (connect_api() != pcmk_ok) {
+        lrmd_key_value_freeall(params);
+        drop_api();
+        return fail("connect failed");
+    }
+    /* exec_alert() takes ownership of params */
+    rc = g.api->cmds->exec_alert(g.api, alert_id, alert_path, timeout_ms,
+                                 params);
+    out_int("alert_rc", rc);
+    if (rc != pcmk_ok) {
+        out_str("alert_error", pcmk_strerror(rc));
+    }
+    drop_api();
+    return rc == pcmk_ok ? succeed() : fail("exec_alert failed");
+}
+
 static int
 scenario_cancel(const char *rsc, const char *action, const char *interval)
 {
@@ -599,7 +645,9 @@ usage(FILE *out)
         "  recurring [RSC]                get_recurring_ops\n"
         "  exec RSC CLASS PROV TYPE ACTION INTERVAL_MS TIMEOUT_MS [NAME=VALUE...]\n"
         "                                 register (CLASS '-' to skip), exec, wait\n"
-        "  cancel RSC ACTION INTERVAL_MS  cancel an operation\n");
+        "  cancel RSC ACTION INTERVAL_MS  cancel an operation\n"
+        "  alert ID PATH TIMEOUT_MS [NAME=VALUE...]\n"
+        "                                 exec_alert (ID or PATH '-' to send none)\n");
 }
 
 int
@@ -659,6 +707,8 @@ main(int argc, char **argv)
         rc = scenario_recurring(argc == 1 ? argv[0] : NULL);
     } else if (strcmp(scenario, "exec") == 0 && argc >= 7) {
         rc = scenario_exec(argv, argc);
+    } else if (strcmp(scenario, "alert") == 0 && argc >= 3) {
+        rc = scenario_alert(argv, argc);
     } else if (strcmp(scenario, "cancel") == 0 && argc == 3) {
         rc = scenario_cancel(argv[0], argv[1], argv[2]);
     } else {

@@ -63,7 +63,9 @@ public final class AlertAgent {
         Path executable = Path.of(path);
         if (!executable.isAbsolute() || !Files.isRegularFile(executable)) {
             // Upstream's child fails its exec; the cluster never hears about it either way.
-            String detail = path + ": " + (Files.exists(executable) ? "Not a regular file" : "No such file or directory");
+            String detail = path.isEmpty() ? "empty alert path"
+                    : path + ": " + (!executable.isAbsolute() ? "Not an absolute path"
+                    : Files.exists(executable) ? "Not a regular file" : "No such file or directory");
             return OcfAgent.Running.done(AgentResult.error(ExitStatus.NOT_INSTALLED, ExecutionStatus.NOT_INSTALLED,
                     detail));
         }

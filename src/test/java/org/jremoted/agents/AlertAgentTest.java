@@ -125,6 +125,12 @@ class AlertAgentTest {
                 .result().get(20, TimeUnit.SECONDS);
         assertEquals(ExecutionStatus.NOT_INSTALLED, missing.executionStatus());
         assertTrue(missing.exitReason().endsWith("nope: No such file or directory"), missing.exitReason());
+
+        AgentResult empty = agent.run("a", "", 10_000, Map.of()).result().get(20, TimeUnit.SECONDS);
+        assertEquals(ExecutionStatus.NOT_INSTALLED, empty.executionStatus());
+        assertEquals("empty alert path", empty.exitReason());
+        AgentResult relative = agent.run("a", "bin/alert.sh", 10_000, Map.of()).result().get(20, TimeUnit.SECONDS);
+        assertEquals("bin/alert.sh: Not an absolute path", relative.exitReason());
     }
 
     @Test
