@@ -529,3 +529,57 @@ prepare_results() {
     dd if=/dev/urandom of="$WRONG_KEY" bs=4096 count=1 status=none
     chmod 600 "$KEY" "$WRONG_KEY"
 }
+
+# ------------------------------------------------------------------ running scenarios
+in_list() { local x=$1 y; shift; for y in "$@"; do [ "$x" = "$y" ] && return 0; done; return 1; }
+
+# select_scenarios ONLY NAME...: SELECTED becomes the names listed in ONLY (comma-separated),
+# in the suite's order, or all of them when ONLY is empty. An unknown name is a usage error.
+select_scenarios() {
+    local only=$1 w s wanted=(); shift
+    SELECTED=()
+    if [ -z "$only" ]; then SELECTED=("$@"); return 0; fi
+    IFS=',' read -r -a wanted <<<"$only"
+    for w in "${wanted[@]}"; do
+        in_list "$w" "$@" || { echo "unknown scenario: $w (have: $*)" >&2; exit 64; }
+    done
+    for s in "$@"; do in_list "$s" "${wanted[@]}" && SELECTED+=("$s"); done
+    return 0
+}
+
+# run_scenarios: each of SELECTED in turn, one "PASS name (time)" or "FAIL name (time): reason"
+# line each, followed on failure by the cluster's state and the logs to read; counts PASSED and
+# FAILED.
+run_scenarios() {
+    local s rc t0 secs
+    for s in "${SELECTED[@]}"; do
+        log "---- $s"
+        mark_logs
+        FAIL_REASON=
+        SNAPSHOT_FILE="$RESULTS/$s.state-at-failure.txt"
+        t0=$(now_ms)
+        "scenario_$s"
+        rc=$?
+        secs=$(awk -v ms=$(( $(now_ms) - t0 )) 'BEGIN { printf "%.1f", ms / 1000 }')
+        if [ $rc -eq 0 ]; then
+            echo "PASS $s (${secs}s)"
+            PASSED=$((PASSED + 1))
+        else
+            echo "FAIL $s (${secs}s): ${FAIL_REASON:-scenario returned $rc}"
+            [ -s "$SNAPSHOT_FILE" ] || { date '+%F %T'; cl timeout 20 crm_mon -1 -rfA; } > "$SNAPSHOT_FILE" 2>&1
+            echo "  cluster state at failure: $SNAPSHOT_FILE"
+            echo "  logs:"
+            case $s in wrong_key|x509_untrusted_cluster) log_pointers with-bad ;; *) log_pointers ;; esac
+            FAILED=$((FAILED + 1))
+        fi
+    done
+}
+
+# stop_everything: the daemons under test first (nothing to wait for), then the cluster node,
+# then whatever is left in the namespaces.
+stop_everything() {
+    stop_remoted remote 1 >/dev/null 2>&1
+    stop_remoted bad 1 >/dev/null 2>&1
+    stop_cluster >/dev/null 2>&1
+    destroy_namespaces
+}

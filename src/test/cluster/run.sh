@@ -59,21 +59,8 @@ if [ $TEARDOWN_ONLY = 1 ]; then
     exit 0
 fi
 
-in_list() { local x=$1 y; shift; for y in "$@"; do [ "$x" = "$y" ] && return 0; done; return 1; }
-
 # The scenarios to run, in the suite's order.
-SELECTED=()
-if [ -n "$ONLY" ]; then
-    IFS=',' read -r -a wanted <<<"$ONLY"
-    for w in "${wanted[@]}"; do
-        in_list "$w" "${SCENARIOS[@]}" || { echo "unknown scenario: $w (have: ${SCENARIOS[*]})" >&2; exit 64; }
-    done
-    for s in "${SCENARIOS[@]}"; do
-        in_list "$s" "${wanted[@]}" && SELECTED+=("$s")
-    done
-else
-    SELECTED=("${SCENARIOS[@]}")
-fi
+select_scenarios "$ONLY" "${SCENARIOS[@]}"
 
 PASSED=0 FAILED=0
 summary_and_exit() {
@@ -92,11 +79,7 @@ teardown() {
         log "--keep: remote daemon: pid $(remoted_pid remote); tear down with: $0 --teardown"
         return
     fi
-    # The daemons under test first (nothing to wait for), then the cluster, then whatever is left.
-    stop_remoted remote 1 >/dev/null 2>&1
-    stop_remoted bad 1 >/dev/null 2>&1
-    stop_cluster >/dev/null 2>&1
-    destroy_namespaces
+    stop_everything
 }
 on_signal() { log "interrupted"; FAILED=$((FAILED + 1)); teardown; summary_and_exit; }
 trap teardown EXIT
@@ -146,27 +129,7 @@ log "cluster node $CL_NODE up in $(( $(now_ms) - t_setup )) ms"
 start_remoted remote "$KEY" || log "remote daemon did not start; the scenarios will report it"
 
 # ------------------------------------------------------------------ scenarios
-for s in "${SELECTED[@]}"; do
-    log "---- $s"
-    mark_logs
-    FAIL_REASON=
-    SNAPSHOT_FILE="$RESULTS/$s.state-at-failure.txt"
-    t0=$(now_ms)
-    "scenario_$s"
-    rc=$?
-    secs=$(awk -v ms=$(( $(now_ms) - t0 )) 'BEGIN { printf "%.1f", ms / 1000 }')
-    if [ $rc -eq 0 ]; then
-        echo "PASS $s (${secs}s)"
-        PASSED=$((PASSED + 1))
-    else
-        echo "FAIL $s (${secs}s): ${FAIL_REASON:-scenario returned $rc}"
-        [ -s "$SNAPSHOT_FILE" ] || { date '+%F %T'; cl timeout 20 crm_mon -1 -rfA; } > "$SNAPSHOT_FILE" 2>&1
-        echo "  cluster state at failure: $SNAPSHOT_FILE"
-        echo "  logs:"
-        if [ "$s" = wrong_key ]; then log_pointers with-bad; else log_pointers; fi
-        FAILED=$((FAILED + 1))
-    fi
-done
+run_scenarios
 
 teardown
 summary_and_exit

@@ -259,16 +259,7 @@ RESULTS=$(mkdir -p "$RESULTS" && cd "$RESULTS" && pwd -P) || { echo "cannot crea
 lock_suite || { echo "run.sh: another run of this suite is still going; giving up"; echo "cluster3: 0 passed, 1 failed"; exit 1; }
 if [ $TEARDOWN_ONLY = 1 ]; then destroy_namespaces; log "torn down"; exit 0; fi
 
-SELECTED=()
-if [ -n "$ONLY" ]; then
-    IFS=',' read -r -a wanted <<<"$ONLY"
-    for w in "${wanted[@]}"; do
-        printf '%s\n' "${SCENARIOS3[@]}" | grep -qx "$w" || { echo "unknown scenario: $w" >&2; exit 64; }
-    done
-    for s in "${SCENARIOS3[@]}"; do printf '%s\n' "${wanted[@]}" | grep -qx "$s" && SELECTED+=("$s"); done
-else
-    SELECTED=("${SCENARIOS3[@]}")
-fi
+select_scenarios "$ONLY" "${SCENARIOS3[@]}"
 
 PASSED=0 FAILED=0
 summary_and_exit() { echo "cluster3: $PASSED passed, $FAILED failed"; [ $FAILED -eq 0 ]; exit $?; }
@@ -280,10 +271,7 @@ teardown() {
         log "--keep: left running; cluster tools: nsenter -t $(cat "$(node_dir cluster)/holder.pid" 2>/dev/null) -m -n -u chroot $TRIXIE_ROOT crm_mon -1"
         return
     fi
-    stop_remoted remote 1 >/dev/null 2>&1
-    stop_remoted bad 1 >/dev/null 2>&1
-    stop_cluster >/dev/null 2>&1
-    destroy_namespaces
+    stop_everything
 }
 on_signal() { log "interrupted"; FAILED=$((FAILED + 1)); teardown; summary_and_exit; }
 trap teardown EXIT
@@ -363,24 +351,6 @@ log "cluster node $CL_NODE up in $(( $(now_ms) - t_setup )) ms"
 start_remoted remote "$KEY" || log "remote daemon did not start; the scenarios will report it"
 
 # ------------------------------------------------------------------ scenarios
-for s in "${SELECTED[@]}"; do
-    log "---- $s"
-    mark_logs
-    FAIL_REASON=
-    t0=$(now_ms)
-    "scenario_$s"
-    rc=$?
-    secs=$(awk -v ms=$(( $(now_ms) - t0 )) 'BEGIN { printf "%.1f", ms / 1000 }')
-    if [ $rc -eq 0 ]; then
-        echo "PASS $s (${secs}s)"
-        PASSED=$((PASSED + 1))
-    else
-        echo "FAIL $s (${secs}s): ${FAIL_REASON:-scenario returned $rc}"
-        cl timeout 20 crm_mon -1 -rfA > "$RESULTS/$s.crm_mon.txt" 2>&1
-        echo "  logs: (cluster state at failure: $RESULTS/$s.crm_mon.txt)"
-        log_pointers
-        FAILED=$((FAILED + 1))
-    fi
-done
+run_scenarios
 teardown
 summary_and_exit
