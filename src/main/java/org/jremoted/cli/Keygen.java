@@ -9,13 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipalLookupService;
-import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jremoted.daemon.ClusterOwnership;
 import org.jremoted.daemon.Config;
 import org.jremoted.transport.AuthKeyStore;
 import picocli.CommandLine.Command;
@@ -139,25 +137,6 @@ public final class Keygen implements Callable<Integer> {
     }
 
     private static void setOwnership(Path p) throws IOException {
-        PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class);
-        UserPrincipalLookupService lookup = p.getFileSystem().getUserPrincipalLookupService();
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (root) {
-            try {
-                view.setOwner(lookup.lookupPrincipalByName("hacluster"));
-            } catch (UserPrincipalNotFoundException e) {
-                // no cluster user on this host (yet): root keeps it, which the daemon can read
-            }
-        }
-        try {
-            view.setGroup(lookup.lookupPrincipalByGroupName("haclient"));
-        } catch (UserPrincipalNotFoundException e) {
-            // likewise without the cluster group
-        } catch (IOException e) {
-            if (root) {
-                throw e;
-            }
-            // a non-root user outside haclient cannot hand the file to it; the mode still applies
-        }
+        ClusterOwnership.apply(p, "root".equals(System.getProperty("user.name")));
     }
 }

@@ -15,10 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.UserPrincipalLookupService;
-import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.EnumSet;
@@ -177,18 +174,7 @@ public final class Logging {
                 Files.createFile(file);
             }
             Files.setPosixFilePermissions(file, permissions(mode));
-            PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-            UserPrincipalLookupService lookup = file.getFileSystem().getUserPrincipalLookupService();
-            try {
-                view.setOwner(lookup.lookupPrincipalByName("hacluster"));
-            } catch (UserPrincipalNotFoundException e) {
-                // a host without the cluster user keeps root as owner
-            }
-            try {
-                view.setGroup(lookup.lookupPrincipalByGroupName("haclient"));
-            } catch (UserPrincipalNotFoundException e) {
-                // likewise for the group
-            }
+            ClusterOwnership.apply(file, true);
             return null;
         } catch (IOException | UnsupportedOperationException e) {
             return "Could not set mode/ownership of log file " + file + ": " + e.getMessage();
