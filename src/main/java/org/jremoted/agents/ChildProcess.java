@@ -1,14 +1,12 @@
 package org.jremoted.agents;
 
 import com.sun.jna.Memory;
-import com.sun.jna.ptr.IntByReference;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +19,7 @@ public final class ChildProcess {
 
     private static final Logger log = LoggerFactory.getLogger(ChildProcess.class);
     /** Reused by the reaping thread: a JNA buffer per reap is freed only after a GC. */
-    private static final ThreadLocal<IntByReference> WAIT_STATUS = ThreadLocal.withInitial(IntByReference::new);
+    private static final ThreadLocal<Memory> WAIT_STATUS = ThreadLocal.withInitial(() -> new Memory(4));
 
     /**
      * What to run.
@@ -136,13 +134,16 @@ public final class ChildProcess {
     Capture stderr;
     /** Owned by {@link ChildMonitor}. */
     int pidfd = -1;
+    /** Owned by {@link ChildMonitor}: System.nanoTime() at which the child is killed; 0 for none. */
+    long deadlineNanos;
+    /** Owned by {@link ChildMonitor}: System.nanoTime() from which its pipes are polled. */
+    long watchPipesAtNanos;
 
     // Guarded by this: the PID (-1 until spawned) and whether it may still be signalled, and why we killed it.
     private int pid = -1;
     private boolean reaped;
     private int waitStatus;
     private Ending killedFor;
-    private ScheduledFuture<?> timer;
 
     ChildProcess(Request request, long limit) {
         this.request = request;
@@ -173,7 +174,13 @@ public final class ChildProcess {
     void spawned(int newPid, int stdoutFd, int stderrFd) {
         stdout = new Capture("stdout", stdoutFd, limit);
         stderr = new Capture("stderr", stderrFd, limit);
-        startedNanos = System.nanoTime();
+        long now = System.nanoTime();
+        startedNanos = now;
+        watchPipesAtNanos = now + TimeUnit.MILLISECONDS.toNanos(ChildMonitor.PIPE_WATCH_DELAY_MS);
+        if (request.timeoutMs() > 0) {
+            long deadline = now + TimeUnit.MILLISECONDS.toNanos(request.timeoutMs());
+            deadlineNanos = deadline == 0 ? 1 : deadline;
+        }
         Ending pending;
         synchronized (this) {
             pid = newPid;
@@ -187,20 +194,6 @@ public final class ChildProcess {
         }
     }
 
-    void armTimer() {
-        if (request.timeoutMs() > 0) {
-            ScheduledFuture<?> t = ChildLauncher.timers().schedule(this::timeout, request.timeoutMs(),
-                    TimeUnit.MILLISECONDS);
-            synchronized (this) {
-                if (reaped) {
-                    t.cancel(false);
-                } else {
-                    timer = t;
-                }
-            }
-        }
-    }
-
     /** The agent's PID (which is also its process group id); -1 while not (or never) started. */
     public synchronized int pid() {
         return pid;
@@ -210,7 +203,10 @@ public final class ChildProcess {
         return request.description();
     }
 
-    /** Completes once, on a pool thread, after the child has exited and its output was read. */
+    /**
+     * Completes once, after the child has exited and its output was read, on the {@code agent-io}
+     * thread: callbacks must be quick and must not block (hand real work to another thread).
+     */
     public CompletableFuture<Outcome> outcome() {
         return outcome;
     }
@@ -223,7 +219,8 @@ public final class ChildProcess {
         kill(Ending.CANCELLED);
     }
 
-    private void timeout() {
+    /** Called by the monitor when the deadline has passed. */
+    void timeout() {
         if (kill(Ending.TIMED_OUT)) {
             log.warn("{} (PID {}) timed out after {}ms", request.description(), pid(), request.timeoutMs());
         }
@@ -272,7 +269,7 @@ public final class ChildProcess {
             if (reaped) {
                 return true;
             }
-            IntByReference status = WAIT_STATUS.get();
+            Memory status = WAIT_STATUS.get();
             int rc;
             do {
                 rc = Posix.C.waitpid(pid, status, Posix.WNOHANG);
@@ -285,12 +282,9 @@ public final class ChildProcess {
                         Posix.describeErrno(Posix.errno()));
                 waitStatus = -1;
             } else {
-                waitStatus = status.getValue();
+                waitStatus = status.getInt(0);
             }
             reaped = true;
-            if (timer != null) {
-                timer.cancel(false);
-            }
             return true;
         }
     }
@@ -325,7 +319,8 @@ public final class ChildProcess {
             log.debug("{} (PID {}) ended: {} exit {} signal {} after {}ms", request.description(), pid(), o.ending(),
                     o.exitCode(), o.signal(), (System.nanoTime() - startedNanos) / 1_000_000);
         }
-        // Completion callbacks (the executor's) must not run on the I/O thread.
-        ChildLauncher.results().execute(() -> outcome.complete(o));
+        // On the I/O thread: the executor's callback only hands the result to its loop, and a pool
+        // in between would cost one more thread wake-up per operation.
+        outcome.complete(o);
     }
 }

@@ -3,8 +3,8 @@ package org.jremoted.agents;
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
-import com.sun.jna.ptr.IntByReference;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -63,76 +63,150 @@ final class Posix {
     static final int SPAWNATTR_SIZE = 1024;
     static final int SIGSET_SIZE = 256;
 
-    interface LibC extends Library {
-        int posix_spawn(IntByReference pid, Pointer path, Pointer fileActions, Pointer attr,
-                        Pointer argv, Pointer envp);
+    /**
+     * libc, mapped directly ({@link Native#register}): a call costs a JNI transition and an
+     * ffi_call, ~1.5 µs less than through an interface proxy, which boxes every argument and goes
+     * through reflection. A spawn makes ~25 of these calls. Only fixed-argument functions can be
+     * mapped this way; functions that older glibc versions lack have a class of their own below.
+     */
+    static final class C {
+        static native int posix_spawn(Pointer pid, Pointer path, Pointer fileActions, Pointer attr,
+                                      Pointer argv, Pointer envp);
 
-        int posix_spawn_file_actions_init(Pointer fileActions);
+        static native int posix_spawn_file_actions_init(Pointer fileActions);
 
-        int posix_spawn_file_actions_destroy(Pointer fileActions);
+        static native int posix_spawn_file_actions_destroy(Pointer fileActions);
 
-        int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newFd);
+        static native int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newFd);
 
-        int posix_spawn_file_actions_addopen(Pointer fileActions, int fd, Pointer path, int flags, int mode);
+        static native int posix_spawn_file_actions_addopen(Pointer fileActions, int fd, Pointer path, int flags,
+                                                           int mode);
 
-        int posix_spawn_file_actions_addclose(Pointer fileActions, int fd);
+        static native int posix_spawn_file_actions_addclose(Pointer fileActions, int fd);
 
-        int posix_spawn_file_actions_addclosefrom_np(Pointer fileActions, int from);
+        static native int posix_spawnattr_init(Pointer attr);
 
-        int posix_spawn_file_actions_addchdir_np(Pointer fileActions, Pointer path);
+        static native int posix_spawnattr_destroy(Pointer attr);
 
-        int posix_spawnattr_init(Pointer attr);
+        static native int posix_spawnattr_setflags(Pointer attr, short flags);
 
-        int posix_spawnattr_destroy(Pointer attr);
+        static native int posix_spawnattr_setpgroup(Pointer attr, int pgroup);
 
-        int posix_spawnattr_setflags(Pointer attr, short flags);
+        static native int posix_spawnattr_setsigmask(Pointer attr, Pointer sigset);
 
-        int posix_spawnattr_setpgroup(Pointer attr, int pgroup);
+        static native int posix_spawnattr_setsigdefault(Pointer attr, Pointer sigset);
 
-        int posix_spawnattr_setsigmask(Pointer attr, Pointer sigset);
+        static native int posix_spawnattr_setschedpolicy(Pointer attr, int policy);
 
-        int posix_spawnattr_setsigdefault(Pointer attr, Pointer sigset);
+        static native int posix_spawnattr_setschedparam(Pointer attr, Pointer param);
 
-        int posix_spawnattr_setschedpolicy(Pointer attr, int policy);
+        static native int sched_getscheduler(int pid);
 
-        int posix_spawnattr_setschedparam(Pointer attr, Pointer param);
+        static native int sigemptyset(Pointer set);
 
-        int sched_getscheduler(int pid);
+        static native int kill(int pid, int signal);
 
-        int sigemptyset(Pointer set);
+        static native int waitpid(int pid, Pointer status, int options);
 
-        int kill(int pid, int signal);
+        static native int waitid(int idType, int id, Pointer info, int options);
 
-        int waitpid(int pid, IntByReference status, int options);
+        static native long read(int fd, Pointer buffer, long count);
 
-        int waitid(int idType, int id, Pointer info, int options);
+        static native long write(int fd, Pointer buffer, long count);
 
-        long read(int fd, Pointer buffer, long count);
+        static native int close(int fd);
 
-        long write(int fd, Pointer buffer, long count);
+        static native int poll(Pointer fds, long count, int timeoutMs);
 
-        int close(int fd);
+        static native int eventfd(int initialValue, int flags);
 
-        int poll(Pointer fds, long count, int timeoutMs);
+        static native int pipe2(Pointer fds, int flags);
 
-        int eventfd(int initialValue, int flags);
+        static native int fcntl(int fd, int cmd, int arg);
 
-        int pipe2(int[] fds, int flags);
+        static native int umask(int mask);
 
-        int fcntl(int fd, int cmd, int arg);
+        static native int getrlimit(int resource, Pointer limit);
 
-        long syscall(long number, Object... args);
+        static native String strerror(int errno);
 
-        int umask(int mask);
+        static {
+            Native.register(C.class, LIBC);
+        }
 
-        int getrlimit(int resource, Pointer limit);
-
-        String strerror(int errno);
+        private C() {
+        }
     }
 
-    static final LibC C = Native.load("c", LibC.class);
+    /*
+     * GNU extensions that not every supported glibc has, one class each so that a missing one
+     * does not take the others down: registration fails, and calling the method then throws
+     * UnsatisfiedLinkError, which the callers handle.
+     */
+
+    /** glibc 2.29. */
+    static final class Chdir {
+        static native int posix_spawn_file_actions_addchdir_np(Pointer fileActions, Pointer path);
+
+        static {
+            tryRegister(Chdir.class);
+        }
+
+        private Chdir() {
+        }
+    }
+
+    /** glibc 2.34. */
+    static final class Closefrom {
+        static native int posix_spawn_file_actions_addclosefrom_np(Pointer fileActions, int from);
+
+        static {
+            tryRegister(Closefrom.class);
+        }
+
+        private Closefrom() {
+        }
+    }
+
+    /** glibc 2.36; without it, the raw system call through the variadic {@code syscall()}. */
+    static final class Pidfd {
+        static final boolean MAPPED = tryRegister(Pidfd.class);
+
+        static native int pidfd_open(int pid, int flags);
+
+        private Pidfd() {
+        }
+    }
+
+    /** The variadic {@code syscall()}, which direct mapping cannot express (slow: a proxy call). */
+    interface Variadic extends Library {
+        long syscall(long number, Object... args);
+    }
+
+    private static final class VariadicHolder {
+        static final Variadic C = Native.load("c", Variadic.class);
+    }
+
+    private static boolean tryRegister(Class<?> holder) {
+        try {
+            Native.register(holder, LIBC);
+            return true;
+        } catch (UnsatisfiedLinkError e) {
+            return false;
+        }
+    }
+
+    private static final NativeLibrary LIBC = NativeLibrary.getInstance("c");
 
     private Posix() {
+    }
+
+    /** {@code pidfd_open(pid, 0)}: a descriptor that becomes readable when the child exits; -1 and errno on failure. */
+    static int pidfdOpen(int pid) {
+        if (Pidfd.MAPPED) {
+            return Pidfd.pidfd_open(pid, 0);
+        }
+        return (int) VariadicHolder.C.syscall(SYS_PIDFD_OPEN, (long) pid, 0L);
     }
 
     static int errno() {
@@ -146,28 +220,6 @@ final class Posix {
         m.write(0, bytes, 0, bytes.length);
         m.setByte(bytes.length, (byte) 0);
         return m;
-    }
-
-    /**
-     * A NULL-terminated array of C strings, kept alive by the returned holder: UTF-8 regardless of
-     * the JVM's default charset, so agents see parameters exactly as the cluster sent them.
-     */
-    static final class CStringArray {
-        final Memory pointers;
-        final Memory[] strings;
-
-        CStringArray(byte[][] items) {
-            strings = new Memory[items.length];
-            pointers = new Memory((long) (items.length + 1) * Native.POINTER_SIZE);
-            for (int i = 0; i < items.length; i++) {
-                Memory m = new Memory(items[i].length + 1L);
-                m.write(0, items[i], 0, items[i].length);
-                m.setByte(items[i].length, (byte) 0);
-                strings[i] = m;
-                pointers.setPointer((long) i * Native.POINTER_SIZE, m);
-            }
-            pointers.setPointer((long) items.length * Native.POINTER_SIZE, null);
-        }
     }
 
     static String describeErrno(int errno) {

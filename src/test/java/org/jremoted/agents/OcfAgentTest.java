@@ -473,6 +473,32 @@ class OcfAgentTest {
     }
 
     @Test
+    void spawnSetupFollowsEachAgentsPipesAndWorkingDirectory() throws Exception {
+        // The spawn set-up is kept while the pipe numbers and the directory stay the same: overlap
+        // two agents so that the second gets other pipe numbers, then alternate launchers with
+        // different directories, and check each agent's output and directory.
+        script("where", "sleep \"$OCF_RESKEY_nap\"; pwd -P; echo \"$OCF_RESOURCE_INSTANCE\" >&2");
+        Path otherCwd = Files.createDirectories(tmp.resolve("other-cores"));
+        OcfAgent other = new OcfAgent(new ChildLauncher(settings(ChildSettings.OUTPUT_LIMIT)
+                .withWorkingDirectory(otherCwd)), List.of(agents), root, tmp.resolve("secrets"));
+        for (int round = 0; round < 3; round++) {
+            RunningAction slow = ocf.start(new AgentAction("slow" + round, "ocf", "test", "where", "monitor", 0,
+                    20000, Map.of("nap", "0.3")));
+            RunningAction quick = ocf.start(new AgentAction("quick" + round, "ocf", "test", "where", "monitor",
+                    0, 20000, Map.of("nap", "0")));
+            assertEquals("quick" + round + "\n", await(quick).output(), "stderr of the quick agent");
+            assertEquals("slow" + round + "\n", await(slow).output(), "stderr of the slow agent");
+            script("whereonly", "pwd -P");
+            for (OcfAgent a : List.of(ocf, other, ocf)) {
+                Path expected = (a == ocf ? cwd : otherCwd).toRealPath();
+                AgentResult r = await(a.start(new AgentAction("alone" + round, "ocf", "test", "whereonly",
+                        "monitor", 0, 20000, Map.of())));
+                assertEquals(expected + "\n", r.output());
+            }
+        }
+    }
+
+    @Test
     void startReturnsImmediately() throws Exception {
         script("slowish", "sleep 2; exit 0");
         long t0 = System.nanoTime();
