@@ -65,9 +65,15 @@ final class ChildMonitor {
     private static final int ROLE_STDOUT = 1;
     private static final int ROLE_STDERR = 2;
 
-    /** Both created on demand and never stopped (daemon threads). */
-    private static volatile ChildMonitor primary;
-    private static volatile ChildMonitor secondary;
+    /** Created on first use and never stopped (daemon threads). */
+    // Class holders: the JVM starts each monitor thread once, on first use, thread-safely.
+    private static final class Primary {
+        static final ChildMonitor INSTANCE = new ChildMonitor("agent-io");
+    }
+
+    private static final class Secondary {
+        static final ChildMonitor INSTANCE = new ChildMonitor("agent-io-2");
+    }
 
     /** Work for this thread: spawns queued by {@link ChildLauncher#start}. */
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -93,17 +99,7 @@ final class ChildMonitor {
 
     /** The first monitor thread, started if needed. */
     static ChildMonitor shared() {
-        ChildMonitor m = primary;
-        if (m == null) {
-            synchronized (ChildMonitor.class) {
-                m = primary;
-                if (m == null) {
-                    m = new ChildMonitor("agent-io");
-                    primary = m;
-                }
-            }
-        }
-        return m;
+        return Primary.INSTANCE;
     }
 
     /** Where the next spawn goes: see the class comment. */
@@ -113,16 +109,7 @@ final class ChildMonitor {
         if (busy == 0) {
             return first;
         }
-        ChildMonitor second = secondary;
-        if (second == null) {
-            synchronized (ChildMonitor.class) {
-                second = secondary;
-                if (second == null) {
-                    second = new ChildMonitor("agent-io-2");
-                    secondary = second;
-                }
-            }
-        }
+        ChildMonitor second = Secondary.INSTANCE;
         return second.spawnsPending.get() < busy ? second : first;
     }
 
