@@ -79,6 +79,7 @@ class X509ListenerTest {
 
     @BeforeEach
     void pki() throws GeneralSecurityException {
+        org.jremoted.support.LogThrottle.resetAll();
         ca = X509TestPki.ca("CN=jremoted test CA");
         serverCert = X509TestPki.leaf("CN=remote1", ca, Duration.ofDays(365));
         client = X509TestPki.leaf("CN=cluster-node1", ca, Duration.ofDays(365));
