@@ -1,6 +1,7 @@
 package org.jremoted.executor;
 
 import java.util.Map;
+import org.jremoted.support.Saturating;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,7 +59,8 @@ public final class AlertRuns {
      * Launch one alert; never blocks. Once draining has begun, new alerts are accepted and
      * ignored, as upstream does while it exits.
      */
-    public void exec(String alertId, String path, long timeoutMs, Map<String, String> attributes) {
+    public void exec(String alertId, String path, long requestedTimeoutMs, Map<String, String> attributes) {
+        long timeoutMs = Saturating.wireMillis(requestedTimeoutMs);
         if (draining) {
             log.info("Ignoring alert {} ({}): shutting down", alertId, path);
             return;

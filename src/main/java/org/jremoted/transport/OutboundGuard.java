@@ -43,10 +43,12 @@ final class OutboundGuard {
     }
 
     /**
+     * Checked before a message is queued for an unwritable client.
+     *
      * @param unwritableSinceNanos when the channel last became unwritable, or 0 when it is writable
      * @return why the client must be disconnected, or null when the message may be queued
      */
-    String verdict(Channel ch, long unwritableSinceNanos, long nowNanos) {
+    String beforeWrite(Channel ch, long unwritableSinceNanos, long nowNanos) {
         long waiting = pending(ch);
         if (waiting > PER_CLIENT_LIMIT) {
             return waiting + " bytes of replies and notifications are waiting for it to read them";
@@ -55,15 +57,22 @@ final class OutboundGuard {
             return "it has not read its replies and notifications (" + waiting + " bytes) for "
                     + (nowNanos - unwritableSinceNanos) / 1_000_000_000L + " s";
         }
-        if (waiting > SLOW_CLIENT_BYTES) {
-            long total = 0;
-            for (Channel c : clients) {
-                total += pending(c);
-            }
-            if (total > globalLimit) {
-                return waiting + " bytes are waiting for it, " + total
-                        + " for all clients together, more than the " + globalLimit + " allowed";
-            }
+        return null;
+    }
+
+    /** Checked after a message was queued: null, or why the client must be disconnected. */
+    String afterWrite(Channel ch) {
+        long waiting = pending(ch);
+        if (waiting <= SLOW_CLIENT_BYTES) {
+            return null;
+        }
+        long total = 0;
+        for (Channel c : clients) {
+            total += pending(c);
+        }
+        if (total > globalLimit) {
+            return waiting + " bytes are waiting for it, " + total
+                    + " for all clients together, more than the " + globalLimit + " allowed";
         }
         return null;
     }

@@ -64,21 +64,31 @@ final class RemoteConnection extends AbstractClient {
             if (unwritableSinceNanos == 0) {
                 unwritableSinceNanos = System.nanoTime();
             }
-            String why = guard.verdict(channel, unwritableSinceNanos, System.nanoTime());
-            if (why != null) {
-                if (!droppedForNotReading) {
-                    droppedForNotReading = true;
-                    NOT_READING.warn(log, "Disconnecting remote client {}: {}", this, why);
-                    channel.close();
-                }
+            if (dropIfNeeded(guard.beforeWrite(channel, unwritableSinceNanos, System.nanoTime()))) {
                 return;
             }
         }
         channel.write(message, channel.voidPromise());
+        if (guard != null && dropIfNeeded(guard.afterWrite(channel))) {
+            return;
+        }
         if (!flushScheduled) {
             flushScheduled = true;
             channel.eventLoop().execute(flushTask);
         }
+    }
+
+    /** Closes the connection, with one log line, when {@code why} says so. */
+    private boolean dropIfNeeded(String why) {
+        if (why == null) {
+            return false;
+        }
+        if (!droppedForNotReading) {
+            droppedForNotReading = true;
+            NOT_READING.warn(log, "Disconnecting remote client {}: {}", this, why);
+            channel.close();
+        }
+        return true;
     }
 
     private void flushNow() {
