@@ -91,6 +91,10 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<XmlNode> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof java.nio.channels.ClosedChannelException) {
+            log.debug("Write to closed connection {} dropped", client);
+            return;
+        }
         FAILURES.warn(log, "Closing connection to {}: {}", client, cause.toString());
         ctx.close();
     }

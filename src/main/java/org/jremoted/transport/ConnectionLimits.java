@@ -8,8 +8,8 @@ package org.jremoted.transport;
  * @param maxClients          authenticated TLS clients at once
  */
 public record ConnectionLimits(int maxPending, int maxPendingPerSource, int maxClients) {
-    public static final int DEFAULT_MAX_PENDING = 64;
-    public static final int DEFAULT_MAX_PENDING_PER_SOURCE = 16;
+    public static final int DEFAULT_MAX_PENDING = 256;
+    public static final int DEFAULT_MAX_PENDING_PER_SOURCE = 128;
     public static final int DEFAULT_MAX_CLIENTS = 32;
 
     public static final ConnectionLimits DEFAULTS =

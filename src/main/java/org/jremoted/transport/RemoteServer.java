@@ -51,6 +51,8 @@ public final class RemoteServer {
     }
 
     private static final QuickAckHandler QUICK_ACK = new QuickAckHandler();
+    /** Accept queue length; the kernel caps it at net.core.somaxconn (4096 by default). */
+    static final int LISTEN_BACKLOG = 1024;
 
     private final ListenerSettings settings;
     private final AuthKeyStore keys;
@@ -127,7 +129,10 @@ public final class RemoteServer {
                 .group(loop)
                 .channel(channelClass)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .option(ChannelOption.SO_BACKLOG, 10)
+                // Upstream listens with a backlog of 10. Under a connection flood the kernel then
+                // drops SYNs, a real cluster node's included, and it retries only after 1 s; a deep
+                // queue lets the admission caps decide instead (docs/hardening.md, "Connections").
+                .option(ChannelOption.SO_BACKLOG, LISTEN_BACKLOG)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(OutboundGuard.LOW_WATER_MARK, OutboundGuard.HIGH_WATER_MARK))

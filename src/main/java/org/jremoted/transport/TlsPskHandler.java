@@ -219,6 +219,11 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof java.nio.channels.ClosedChannelException) {
+            // Writes queued with a void promise fail one by one once we closed: no news.
+            log.debug("Write to closed connection {} dropped", ctx.channel().remoteAddress());
+            return;
+        }
         FAILED.warn(log, "Connection to {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
     }
