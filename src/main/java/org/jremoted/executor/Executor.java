@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The executor's state: registered resources, their operation queues, recurring operations and
- * running agents (executor.md §3, §5, §6).
+ * running agents (docs/executor.md §3, §5, §6).
  *
  * <p>Every method must be called on the daemon loop thread. Agent results arrive on other threads
  * and are moved onto the loop before they touch any state. Operations are never started from

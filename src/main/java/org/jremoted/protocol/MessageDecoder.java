@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns each message's XML text into an {@link XmlNode}. Like the C daemon, a message that does not
- * parse is logged and dropped while the connection stays up (wire.md §5).
+ * parse is logged and dropped while the connection stays up (docs/protocol.md §5).
  */
 public final class MessageDecoder extends MessageToMessageDecoder<byte[]> {
     private static final Logger log = LoggerFactory.getLogger(MessageDecoder.class);

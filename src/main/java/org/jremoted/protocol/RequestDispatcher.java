@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves executor requests (executor.md §1–§3) and routes notifications (§6.5). Every request is
+ * Serves executor requests (docs/executor.md §1–§3) and routes notifications (§6.5). Every request is
  * handled to completion, reply included, before the next one, so replies leave in request order.
  * Loop thread only.
  */
@@ -80,7 +80,7 @@ public final class RequestDispatcher implements Dispatcher {
     @Override
     public void connected(Client client) {
         // A controller that gets this without expecting a migration drops its connection: that
-        // is how a second cluster node takes a remote node over (executor.md §2.1)
+        // is how a second cluster node takes a remote node over (docs/executor.md §2.1)
         XmlNode notice = Messages.newClientNotify();
         for (Client other : clients.values()) {
             if (other.name() != null) {
@@ -149,7 +149,7 @@ public final class RequestDispatcher implements Dispatcher {
         }
         log.debug("Processing {} request {} from {}", op, callId, client.name());
         if (!client.isPrivileged() && !OP_REGISTER.equals(op) && !OP_POKE.equals(op)) {
-            // Local clients not running as root/hacluster may only sign on and poke (executor.md §3)
+            // Local clients not running as root/hacluster may only sign on and poke (docs/executor.md §3)
             PEER_ERRORS.warn(log, "Rejecting {} request from unprivileged client {} ({})", op, client.name(), client.peer());
             if (!OP_CHECK.equals(op)) {
                 replyPlain(client, msg, LegacyRc.EACCES, callId);

@@ -12,7 +12,7 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
 /**
- * Converts between message text and {@link XmlNode} (wire.md §4).
+ * Converts between message text and {@link XmlNode} (docs/protocol.md §4).
  *
  * <p>Reading is strict and closed to the outside world: no DTD, no entity other than the five
  * predefined ones and character references. Attribute values are kept exactly as the parser

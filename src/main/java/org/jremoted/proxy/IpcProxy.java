@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The IPC proxy (proxy.md §3–§4): tunnels local libqb clients of {@code cib_ro}, {@code cib_rw},
+ * The IPC proxy (docs/proxy.md §3–§4): tunnels local libqb clients of {@code cib_ro}, {@code cib_rw},
  * {@code cib_shm}, {@code attrd}, {@code stonith-ng} and {@code crmd} over the TLS connection of
  * the IPC provider that was current when they connected, and serves {@code lrmd} clients with the
  * local executor. The libqb side lives in another process reached through {@link LocalIpcLink}.
@@ -123,7 +123,7 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
         providers.onChange(this::providersChanged);
     }
 
-    /** Where Pacemaker 3.0 clusters' newer CIB schemas go (proxy.md §7); null: never fetched. */
+    /** Where Pacemaker 3.0 clusters' newer CIB schemas go (docs/proxy.md §7); null: never fetched. */
     public void fetchSchemasInto(SchemaDownload download) {
         this.schemas = download;
     }
@@ -261,7 +261,7 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
             return;
         }
         s.dialect = m.dialect();
-        // Marked proxied so the cluster answers through events, asynchronously (proxy.md §4)
+        // Marked proxied so the cluster answers through events, asynchronously (docs/proxy.md §4)
         int flags = m.flags() | PcmkIpcCodec.FLAG_PROXIED;
         s.pendingRequest = m.id();
         s.cancelTimeout();

@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local process using the executor API through the {@code lrmd} endpoint (executor.md, local
+ * A local process using the executor API through the {@code lrmd} endpoint (docs/executor.md, local
  * client rules). Replies go back as the libqb response to its current request; notifications as
  * server events. Privileged only when running as root or {@code hacluster}. Loop thread only.
  */

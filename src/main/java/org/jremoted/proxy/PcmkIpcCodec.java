@@ -13,7 +13,7 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 
 /**
- * Pacemaker's message layer inside one libqb IPC message (proxy.md §8): a 40-byte header that
+ * Pacemaker's message layer inside one libqb IPC message (docs/proxy.md §8): a 40-byte header that
  * starts with libqb's {@code {id, size, error}} (each 8-aligned), then Pacemaker's fields, then the
  * XML text and a NUL. Two dialects share the 40 bytes:
  * <ul>

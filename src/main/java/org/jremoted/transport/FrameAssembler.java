@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * Reassembles one connection's decrypted byte stream into message texts (wire.md's framing as
- * written down in docs/protocol.md §3), without Netty: bytes in, texts out.
+ * Reassembles one connection's decrypted byte stream into message texts (the framing of
+ * docs/protocol.md §3), without Netty: bytes in, texts out.
  *
  * <p>Memory is the point of this class (docs/hardening.md, "Memory budget"). A header is validated,
  * size limit included, before anything is stored for its payload; the payload array then grows

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 
-/** Pure conversions between XML text and framed messages (wire.md §3). */
+/** Pure conversions between XML text and framed messages (docs/protocol.md §3). */
 public final class FrameCodec {
 
     /**
