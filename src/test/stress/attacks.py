@@ -104,12 +104,12 @@ FRAMES = {
     'register': ('register as a client', lambda: register()),
     'pokes': ('2000 pokes (a stalled reader repeats them)',
               lambda: b''.join(poke(i) for i in range(2, 2002))),
-    'claim-max': ('register, then a bzip2 payload inflating to exactly the 64 MiB maximum',
-                  lambda: register() + compressed_frame(padded_poke(MAX_MESSAGE), MAX_MESSAGE, 2)),
+    'claim-max': ('register, then a bzip2 payload inflating to exactly the maximum message size',
+                  lambda: register() + compressed_frame(padded_poke(MAX_MESSAGE) + b'\0', MAX_MESSAGE, 2)),
     'attrs-100x10000': ('register, then 9.9 MB of XML: 100 elements x 10,000 attributes',
                         lambda: register() + frame(many_attributes(100, 10000), 2)),
-    'plain-63mib': ('register, then a plain 63 MiB poke',
-                    lambda: register() + frame(padded_poke(63 * MIB)[:-1], 2)),
+    'plain-max-1mib': ('register, then a plain poke 1 MiB under the maximum message size',
+                       lambda: register() + frame(padded_poke(MAX_MESSAGE - MIB - 40), 2)),
     'bomb-cut': ('a bzip2 payload claiming 1000 bytes that inflates to 64 MiB',
                  lambda: register() + compressed_frame(b'\0' * MAX_MESSAGE, 1000, 2)),
     'deep-nesting': ('XML nested 100,000 elements deep',
@@ -288,6 +288,8 @@ def main():
     f = sub.add_parser('frame')
     f.add_argument('kind', choices=sorted(FRAMES))
     f.add_argument('out')
+    f.add_argument('--max-mib', type=int, default=64,
+                   help='the daemon\'s maximum message size (claim-max, plain-max-1mib)')
     b = sub.add_parser('ipc-bomb')
     b.add_argument('out')
     fl = sub.add_parser('flood')
@@ -304,6 +306,8 @@ def main():
     sub.add_parser('kinds')
     a = p.parse_args()
     if a.cmd == 'frame':
+        global MAX_MESSAGE
+        MAX_MESSAGE = a.max_mib * MIB
         data = FRAMES[a.kind][1]()
         with open(a.out, 'wb') as out:
             out.write(data)
