@@ -199,6 +199,7 @@ attack_begin() {
     SC_DIR=$RESULTS/$CURRENT
     rm -rf "$SC_DIR"; mkdir -p "$SC_DIR"
     NOTE=
+    PROBLEMS=()
     stop_remoted remote 10
     start_remoted remote "$KEY" || { fail "the daemon did not start"; return 1; }
     DAEMON_PID=$(remoted_pid remote)
@@ -242,13 +243,23 @@ attack_end() {
         "peak_rss_mib=$(( ${PEAK_KB:-0} / 1024 )) log_lines=$LOG_LINES${NOTE:+ note: $NOTE}"
 }
 
+# Every check of an attack is made; the scenario fails with all the problems found, in order.
+PROBLEMS=()
+problem() { PROBLEMS+=("$*"); }
+# verdict: fail with the problems found (joined with "; "), or pass.
+verdict() {
+    [ ${#PROBLEMS[@]} -eq 0 ] && return 0
+    fail "$(printf '%s; ' "${PROBLEMS[@]}" | sed 's/; $//')"
+}
+
 # check_standard [informative]: the daemon survived; with no argument also every good sign-on
 # during the attack succeeded within SIGNON_LIMIT_MS.
 check_standard() {
-    [ "$SURVIVED" = yes ] || { fail "the daemon did not survive (${NOTE:-no sign-on after the attack})"; return 1; }
+    [ "$SURVIVED" = yes ] || problem "the daemon did not survive (${NOTE:-no sign-on after the attack})"
     [ "${1:-}" = informative ] && return 0
-    [ "$SIGNON_FAILURES" -eq 0 ] || { fail "$SIGNON_FAILURES of $SIGNONS good sign-ons failed during the attack"; return 1; }
-    [ "$WORST_MS" -le "$SIGNON_LIMIT_MS" ] || { fail "a good sign-on took $WORST_MS ms (limit $SIGNON_LIMIT_MS)"; return 1; }
+    [ "$SIGNON_FAILURES" -eq 0 ] || problem "$SIGNON_FAILURES of $SIGNONS good sign-ons failed during the attack"
+    [ "$WORST_MS" -le "$SIGNON_LIMIT_MS" ] || problem "a good sign-on took $WORST_MS ms (limit $SIGNON_LIMIT_MS)"
+    return 0
 }
 
 # kv KEY FILE: value of the last KEY=... line
@@ -267,6 +278,8 @@ message_attack() {
     attack_end
     check_standard
 }
+# message_scenario FRAME_KIND: message_attack and its verdict.
+message_scenario() { message_attack "$1" && verdict; }
 
 # ------------------------------------------------------------------ scenarios
 # 1. No key: FLOOD_RATE new connections per second that never send a byte, from 127.0.0.2.
@@ -278,10 +291,10 @@ flood() {
     NOTE+=" $(kv closed_by_peer "$SC_DIR/attack.txt") closed by the daemon, at most $(kv max_open "$SC_DIR/attack.txt") open"
     attack_end
 }
-scenario_flood_other_source() { flood 127.0.0.2 && check_standard; }
+scenario_flood_other_source() { flood 127.0.0.2 && check_standard && verdict; }
 # The same from the good client's own address: a per-address cap may refuse the good client
 # too, so its sign-ons are reported, not asserted; the daemon must survive.
-scenario_flood_same_source() { flood 127.0.0.1 && check_standard informative; }
+scenario_flood_same_source() { flood 127.0.0.1 && check_standard informative && verdict; }
 
 # 2. A local user in haclient (neither root nor hacluster) sends one bzip2 message to the local
 # lrmd endpoint that inflates to 64 MiB.
@@ -295,20 +308,22 @@ scenario_ipc_bzip2_bomb_local_user() {
     NOTE="$(stat -c %s "$PAYLOADS/ipc-bomb.bin") bytes sent as uid $ATTACKER_UID; connect=$(kv connect "$SC_DIR/attack.txt")"
     NOTE+=", $(kv end "$SC_DIR/attack.txt")$(grep -q '^reply=' "$SC_DIR/attack.txt" && echo reply)"
     attack_end
-    check_standard || return 1
+    check_standard
     [ "$(kv connect "$SC_DIR/attack.txt")" = ok ] && [ "$(kv send_rc "$SC_DIR/attack.txt")" -gt 0 ] ||
-        { fail "the message was not delivered: $(tr '\n' ' ' < "$SC_DIR/attack.txt")"; return 1; }
+        problem "the message was not delivered: $(tr '\n' ' ' < "$SC_DIR/attack.txt")"
+    verdict
 }
 
 # 3. With the key.
-scenario_claim_max_compressed() { message_attack claim-max; }
-scenario_attributes_100x10000() { message_attack attrs-100x10000; }
+scenario_claim_max_compressed() { message_scenario claim-max; }
+scenario_attributes_100x10000() { message_scenario attrs-100x10000; }
 # A plain poke 1 MiB under the maximum message size (MAX_MESSAGE_MIB, 64 as documented) must be
 # received and answered.
 scenario_plain_63mib() {
     message_attack plain-max-1mib || return 1
     grep -q '^recv=<lrmd_reply.*lrmd_remote_msg_id="2"' "$SC_DIR/attack.txt" ||
-        { fail "the $((MAX_MESSAGE_MIB - 1)) MiB poke was not answered (connection end: $(kv end "$SC_DIR/attack.txt"))"; return 1; }
+        problem "the $((MAX_MESSAGE_MIB - 1)) MiB poke was not answered (connection end: $(kv end "$SC_DIR/attack.txt"))"
+    verdict
 }
 
 # 4. A keyed client registers, then sends pokes without ever reading what comes back: the daemon
@@ -321,10 +336,10 @@ scenario_stalled_reader() {
     NOTE="client $( [ "$end" = timeout ] && echo "still connected after 20 s" || echo "disconnected ($end) after $(kv elapsed_ms "$SC_DIR/attack.txt") ms"),"
     NOTE+=" $(( $(kv sent_bytes "$SC_DIR/attack.txt") / 1024 )) KiB of pokes sent"
     attack_end
-    check_standard || return 1
-    [ "$end" = reset ] || [ "$end" = eof ] || { fail "the client that stopped reading was not disconnected ($end)"; return 1; }
-    [ "$LOG_LINES" -le "$STALLED_LOG_LIMIT" ] ||
-        { fail "$LOG_LINES log lines during the attack (limit $STALLED_LOG_LIMIT)"; return 1; }
+    check_standard
+    [ "$end" = reset ] || [ "$end" = eof ] || problem "the client that stopped reading was not disconnected ($end)"
+    [ "$LOG_LINES" -le "$STALLED_LOG_LIMIT" ] || problem "$LOG_LINES log lines during the attack (limit $STALLED_LOG_LIMIT)"
+    verdict
 }
 
 # 5. What held: idle and slowloris connections are closed at 10 s (the handshake deadline).
@@ -346,9 +361,10 @@ scenario_idle_and_slowloris() {
     NOTE="idle closed after $(sed -n 's/.*_closed_after_ms=\([^ ]*\).*/\1/p' "$SC_DIR/idle.txt" | xargs) ms,"
     NOTE+=" slow closed after $(sed -n 's/.*_closed_after_ms=\([^ ]*\).*/\1/p' "$SC_DIR/slow.txt" | xargs) ms"
     attack_end
-    check_standard || return 1
-    closed_near_10s "$SC_DIR/idle.txt" || { fail "idle connections not closed at 10 s: $(xargs < "$SC_DIR/idle.txt")"; return 1; }
-    closed_near_10s "$SC_DIR/slow.txt" || { fail "slowloris connections not closed at 10 s: $(xargs < "$SC_DIR/slow.txt")"; return 1; }
+    check_standard
+    closed_near_10s "$SC_DIR/idle.txt" || problem "idle connections not closed at 10 s: $(xargs < "$SC_DIR/idle.txt")"
+    closed_near_10s "$SC_DIR/slow.txt" || problem "slowloris connections not closed at 10 s: $(xargs < "$SC_DIR/slow.txt")"
+    verdict
 }
 
 # Wrong-key flood: 300 handshakes with another key, 10 at a time, from 127.0.0.4.
@@ -360,14 +376,15 @@ scenario_wrong_key_flood() {
     local ok; ok=$(grep -c '^handshake=ok' "$SC_DIR/attack.txt")
     NOTE="$(grep -c '^handshake=' "$SC_DIR/attack.txt") handshakes tried, $ok accepted"
     attack_end
-    check_standard || return 1
-    [ "$ok" -eq 0 ] || { fail "$ok handshakes with the wrong key succeeded"; return 1; }
+    check_standard
+    [ "$ok" -eq 0 ] || problem "$ok handshakes with the wrong key succeeded"
+    verdict
 }
 
-scenario_bzip2_bomb_cut() { message_attack bomb-cut; }
-scenario_deep_nesting() { message_attack deep-nesting; }
-scenario_attributes_one_element() { message_attack attrs-one-element; }
-scenario_invalid_utf8() { message_attack invalid-utf8; }
+scenario_bzip2_bomb_cut() { message_scenario bomb-cut; }
+scenario_deep_nesting() { message_scenario deep-nesting; }
+scenario_attributes_one_element() { message_scenario attrs-one-element; }
+scenario_invalid_utf8() { message_scenario invalid-utf8; }
 
 # Malformed headers: each on its own connection, which the daemon must close.
 MALFORMED=(bad-marker short-total offset-outside zero-uncompressed huge-total compressed-past-end)
@@ -380,8 +397,9 @@ scenario_malformed_headers() {
     done
     NOTE="${#MALFORMED[@]} headers, $(( ${#MALFORMED[@]} - ${#kept[@]} )) connections closed"
     attack_end
-    check_standard || return 1
-    [ ${#kept[@]} -eq 0 ] || { fail "connections not closed after: ${kept[*]}"; return 1; }
+    check_standard
+    [ ${#kept[@]} -eq 0 ] || problem "connections not closed after: ${kept[*]}"
+    verdict
 }
 
 # 6. Time values from the wire. exec_status RSC ACTION FILE: lrmd_exec_op_status of the
@@ -397,9 +415,13 @@ scenario_huge_timeout() {
     local st; st=$(exec_status r2 monitor "$SC_DIR/attack.txt" | head -1)
     NOTE="monitor result: $([ -n "$st" ] && echo "op_status $st" || echo none)"
     attack_end
-    check_standard || return 1
-    [ -n "$st" ] || { fail "the monitor with lrmd_timeout=2^63-1 got no result within 8 s"; return 1; }
-    [ "$st" = 0 ] || { fail "the monitor with lrmd_timeout=2^63-1 ended with op_status $st (0 expected; 2 = timed out)"; return 1; }
+    check_standard
+    if [ -z "$st" ]; then
+        problem "the monitor with lrmd_timeout=2^63-1 got no result within 8 s"
+    elif [ "$st" != 0 ]; then
+        problem "the monitor with lrmd_timeout=2^63-1 ended with op_status $st (0 expected; 2 = timed out)"
+    fi
+    verdict
 }
 # A start delayed by 2^63-1 ms neither completes (or times out) at once nor blocks a monitor of
 # the same resource queued after it.
@@ -411,9 +433,10 @@ scenario_huge_start_delay() {
     start=$(exec_status r1 start "$SC_DIR/attack.txt" | head -1)
     NOTE="monitor result: ${mon:-none}; delayed start result: ${start:-none}"
     attack_end
-    check_standard || return 1
-    [ -z "$start" ] || { fail "the start delayed by 2^63-1 ms completed at once (op_status $start)"; return 1; }
-    [ -n "$mon" ] || { fail "the monitor queued behind the delayed start got no result within 8 s"; return 1; }
+    check_standard
+    [ -z "$start" ] || problem "the start delayed by 2^63-1 ms completed at once (op_status $start)"
+    [ -n "$mon" ] || problem "the monitor queued behind the delayed start got no result within 8 s"
+    verdict
 }
 
 # ------------------------------------------------------------------ records table
