@@ -289,6 +289,8 @@ flood() {
         --seconds "$FLOOD_SECONDS" > "$SC_DIR/attack.txt" 2>&1
     NOTE="$(kv attempted "$SC_DIR/attack.txt") attempted, $(kv connected "$SC_DIR/attack.txt") connected,"
     NOTE+=" $(kv closed_by_peer "$SC_DIR/attack.txt") closed by the daemon, at most $(kv max_open "$SC_DIR/attack.txt") open"
+    local limited; limited=$(kv attacker_fd_limit "$SC_DIR/attack.txt")
+    [ "${limited:-0}" -gt 0 ] && NOTE+=", $limited attempts stopped by the attackers' own file limit"
     attack_end
 }
 scenario_flood_other_source() { flood 127.0.0.2 && check_standard && verdict; }
