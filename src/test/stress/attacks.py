@@ -81,6 +81,12 @@ def exec_op(msg_id, rsc, action, timeout, start_delay='0'):
                          % (rsc, action, timeout, start_delay, timeout)), msg_id)
 
 
+def cancel_op(msg_id, rsc, action, interval):
+    return frame(request('lrmd_rsc_cancel', msg_id, ' lrmd_timeout="0"',
+                         '<lrmd_rsc lrmd_origin="lrmd_api_cancel" lrmd_rsc_id="%s" lrmd_rsc_action="%s"'
+                         ' lrmd_rsc_interval="%s"/>' % (rsc, action, interval)), msg_id)
+
+
 def padded(head, total_with_nul):
     """head + '>' + children <p v="AAA..."/> + the closing tag, exactly total_with_nul - 1 bytes
     long: well-formed XML that parsers accept (libxml2 refuses a single construct, such as one
@@ -148,10 +154,13 @@ FRAMES = {
     'huge-timeout': ('register r2, monitor it with lrmd_timeout=2^63-1',
                      lambda: register() + rsc_register(2, 'r2')
                      + exec_op(3, 'r2', 'monitor', '9223372036854775807')),
-    'huge-delay': ('register r1, start it with start delay 2^63-1, then monitor it without delay',
-                   lambda: register() + rsc_register(2, 'r1')
-                   + exec_op(3, 'r1', 'start', '20000', '9223372036854775807')
-                   + exec_op(4, 'r1', 'monitor', '20000')),
+    'huge-delay': ('register r1 and r3, start r1 with start delay 2^63-1, monitor r1 (queued behind'
+                   ' it) and r3, then cancel the delayed start',
+                   lambda: register() + rsc_register(2, 'r1') + rsc_register(3, 'r3')
+                   + exec_op(4, 'r1', 'start', '20000', '9223372036854775807')
+                   + exec_op(5, 'r1', 'monitor', '20000')
+                   + exec_op(6, 'r3', 'monitor', '20000')
+                   + cancel_op(7, 'r1', 'start', '0')),
 }
 
 

@@ -220,6 +220,9 @@ public final class Executor {
             if (op.matches(action, intervalMs)) {
                 r.queue.remove(op);
                 finishCancelled(op);
+                // It may have held the head of the queue (a start delay): what waited behind it
+                // runs now. Upstream only looks again at the next request for the resource.
+                postProcessing(r);
                 return LegacyRc.OK;
             }
         }
