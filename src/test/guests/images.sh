@@ -68,7 +68,7 @@ guest_tree_build() {
         /tmp/jremoted.deb >"$ilog" 2>&1 || { log "apt-get install of the .deb failed: $ilog"; return 1; }
     cl rm -f "$TREE/tmp/jremoted.deb" "$TREE/usr/sbin/policy-rc.d"
     cl chroot "$TREE" dpkg-query -W -f='installed: ${Package} ${Version}\n' jremoted >>"$ilog" 2>&1
+    cl umount "$TREE/proc" || return 1
     if [ "$want_bundle" = 1 ]; then bundle_image "$deb" >>"$ilog" 2>&1 || return 1; fi
     if [ "$want_vm" = 1 ]; then vm_disk >>"$ilog" 2>&1 || return 1; fi
-    cl umount "$TREE/proc"
 }
