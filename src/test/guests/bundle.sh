@@ -206,7 +206,18 @@ scenario_bundle_stop_clean() {
     lctr=$(grep -n "Requesting local execution of stop operation for $BUNDLE_CTR" "$plog" | tail -1 | cut -d: -f1)
     [ -n "$lstop" ] && [ -n "$lctr" ] && [ "$lstop" -lt "$lctr" ] ||
         { fail "no stop of $BUNDLE_RSC on $BUNDLE_NODE before the container's stop in $plog (lines '$lstop' '$lctr')"; return 1; }
-    cl crm_resource -r "$BUNDLE_ID" --meta -d target-role >/dev/null 2>&1
+    bundle_remove
+}
+
+# bundle_remove: the bundle out of the CIB (stopped first). Also needed before crmsh is used:
+# Debian 12's crmsh (4.4.0) fails on any CIB holding a <podman> bundle (KeyError: 'podman').
+bundle_remove() {
+    cl cibadmin -Q --xpath "//bundle[@id='$BUNDLE_ID']" >/dev/null 2>&1 || return 0
+    cl crm_resource -r "$BUNDLE_ID" --meta -p target-role -v Stopped >/dev/null 2>&1
+    wait_for 60 "the bundle to stop" bundle_stopped >/dev/null
+    cl cibadmin --delete --xml-text "<bundle id=\"$BUNDLE_ID\"/>" >/dev/null 2>&1
+    cl crm_resource --cleanup -r "$BUNDLE_ID" >/dev/null 2>&1
+    return 0
 }
 
 bundle_teardown() {

@@ -103,7 +103,7 @@ log_files() {
 
 # ------------------------------------------------------------------ setup
 log "results: $RESULTS"
-JREMOTED_DEB=${JREMOTED_DEB:-$(ls -t "$ROOT"/target/jremoted_*_amd64.deb 2>/dev/null | head -1)}
+JREMOTED_DEB=${JREMOTED_DEB:-$(ls -t "${BUILD_DIR:-$ROOT/target}"/jremoted_*_amd64.deb 2>/dev/null | head -1)}
 [ -f "$JREMOTED_DEB" ] || setup_failed "no .deb (run mvn package, or set JREMOTED_DEB)"
 log "package under test: $JREMOTED_DEB"
 [ $want_bundle = 1 ] && REQUIRED_PKGS+=("${BUNDLE_PKGS[@]}")

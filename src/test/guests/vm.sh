@@ -236,6 +236,7 @@ console_stops() { grep -a 'jremoted-test: pacemaker_remote stopped' "$(vm_consol
 ensure_vm() {
     local t0; t0=$(now_ms)
     guest_node_online && return 0
+    bundle_remove   # (crmsh cannot read a CIB with a podman bundle in it)
     if ! cl cibadmin -Q --xpath "//primitive[@id='$VM_RSC']" >/dev/null 2>&1; then
         # Time for the slow guest: the connection's start waits for the daemon to listen.
         cl crm configure op_defaults timeout="${VM_OP_TIMEOUT}s" >/dev/null 2>&1 ||
