@@ -38,7 +38,7 @@ overall_rc=0
 # ---------------------------------------------------------------- packages
 PKGS=(maven build-essential pkg-config pacemaker-dev libglib2.0-dev gnutls-bin
       libgnutls28-dev libqb-dev iproute2 procps bzip2 tini openssh-client
-      debootstrap systemd-container
+      debootstrap systemd-container rpm lintian crmsh pcs
       pacemaker pacemaker-cli-utils corosync resource-agents)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
