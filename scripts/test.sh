@@ -198,6 +198,7 @@ run_suite ipc "$ROOT/src/test/cluster/ipc-scenarios.sh" 900
 run_suite x509 "$ROOT/src/test/x509/run.sh" 600
 run_suite container "$ROOT/src/test/container/run.sh" 300
 run_suite cluster3 "$ROOT/src/test/cluster3/run.sh" 1800
+run_suite install "$ROOT/src/test/install/run.sh" 900
 
 [ $failed -gt 0 ] && overall_rc=1
 log "done"
