@@ -77,7 +77,7 @@ J() { java -jar "$JAR" "$@"; }
 contents=$(dpkg-deb -c "$deb")
 for f in ./usr/share/jremoted/jremoted.jar ./usr/share/jremoted/bin/jremoted \
          ./lib/systemd/system/pacemaker_remote.service ./etc/default/pacemaker \
-         ./usr/share/man/man8/jremoted.8 ./usr/share/bash-completion/completions/jremoted \
+         ./usr/share/man/man8/jremoted.8.gz ./usr/share/bash-completion/completions/jremoted \
          ./usr/share/doc/jremoted/install.md ./usr/lib/jremoted/jremoted-ipc-helper ./usr/lib/jremoted/setup-system \
          ./usr/share/doc/jremoted/copyright ./usr/share/doc/jremoted/changelog.gz; do
     check "deb contains $f" grep -q " $f\$" <<<"$contents"
@@ -116,7 +116,7 @@ check "extracted launcher finds its jar through the /usr/sbin symlink" \
     sh -c "env -u JREMOTED_JAR '$WORK/x/usr/sbin/jremoted' --version | grep -q '^jremoted '"
 check "extracted pacemaker-remoted name runs jremoted too" \
     sh -c "env -u JREMOTED_JAR '$WORK/x/usr/sbin/pacemaker-remoted' --version | grep -q '^jremoted '"
-check "man page renders" sh -c "man -l '$WORK/x/usr/share/man/man8/jremoted.8' 2>/dev/null | grep -q 'COMMAND: PROBE'"
+check "man page renders" sh -c "man -l '$WORK/x/usr/share/man/man8/jremoted.8.gz' 2>/dev/null | grep -q 'COMMAND: PROBE'"
 check "bash completion knows the probe options" \
     bash -c "source '$WORK/x/usr/share/bash-completion/completions/jremoted' && complete -p jremoted >/dev/null && grep -q -- '--tcp-only' '$WORK/x/usr/share/bash-completion/completions/jremoted'"
 
