@@ -124,12 +124,12 @@ c_daemon_path() {
 
 # ------------------------------------------------------------------ cached Debian roots
 # debian_mirror: the host's own Debian mirror (uncommented apt sources only: Debian images name a
-# snapshot in comments), else deb.debian.org.
+# snapshot in comments); nothing if there is none (debootstrap then uses its default).
+# DEBIAN_MIRROR overrides it.
 debian_mirror() {
-    local m
-    m=$(grep -hvE '^[[:space:]]*#' /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null \
-        | grep -oE 'https?://[^ ]+/debian/?' | grep -v security | head -1)
-    echo "${m:-http://deb.debian.org/debian}"
+    [ -n "${DEBIAN_MIRROR:-}" ] && { echo "$DEBIAN_MIRROR"; return; }
+    grep -hvE '^[[:space:]]*#' /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null \
+        | grep -oE 'https?://[^ ]+/debian/?' | grep -v security | head -1
 }
 
 # debian_root DIR SUITE INCLUDE [SETUP]: a root made by debootstrap (minbase plus the
@@ -147,7 +147,7 @@ debian_root() {
         command -v debootstrap >/dev/null || apt-get install -y -q debootstrap >&2 </dev/null || rc=1
         log "building $dir ($suite) with debootstrap (once; a few minutes; log $dir.log)"
         rm -rf "$dir.tmp"
-        if [ $rc = 0 ] && debootstrap --variant=minbase --include="$include" "$suite" "$dir.tmp" "$(debian_mirror)" \
+        if [ $rc = 0 ] && debootstrap --variant=minbase --include="$include" "$suite" "$dir.tmp" $(debian_mirror) \
                 > "$dir.log" 2>&1 </dev/null; then
             if [ -n "$setup" ] && ! "$setup" "$dir.tmp" >> "$dir.log" 2>&1 </dev/null; then
                 rc=1
