@@ -118,7 +118,11 @@ ct_dir() { echo "$RESULTS/$CT_NAME"; }
 # boot_node NAME: boot the cached root as host NAME in the remote node's network namespace.
 boot_node() {
     local name=$1 d state= deadline
-    [ -z "$CT_PID" ] || stop_node
+    if [ -n "$CT_PID" ]; then
+        # The cluster lets go of the previous node first, so its daemon stops at once.
+        forget_node "$CT_NAME"
+        stop_node
+    fi
     CT_NAME=$name
     d=$(ct_dir)
     rm -rf "$d"; mkdir -p "$d/log" "$d/pkg"
@@ -345,7 +349,7 @@ scenario_suse_install() {
 }
 
 scenario_suse_connect() {
-    [ -n "$CT_PID" ] || { fail "no $SUSE_NODE container (suse_install failed?)"; return 1; }
+    [ "$CT_NAME" = "$SUSE_NODE" ] && [ -n "$CT_PID" ] || scenario_suse_install || return 1
     local out
     out=$(crm configure primitive "$SUSE_NODE" ocf:pacemaker:remote params server="$RM_IP" reconnect_interval=15m \
         op monitor interval=30s 2>&1) || { fail "crm configure primitive: $out"; return 1; }
@@ -354,8 +358,19 @@ scenario_suse_connect() {
     grep -q "RemoteOnline: \[ $SUSE_NODE \]" <<<"$out" || { fail "crm status does not show RemoteOnline: [ $SUSE_NODE ]: $out"; return 1; }
 }
 
+# ensure_suse_node: the SUSE flow's node installed and online; suse_install and suse_connect run
+# first when a later scenario runs alone (--only) or after they failed.
+ensure_suse_node() {
+    [ "$CT_NAME" = "$SUSE_NODE" ] && [ -n "$CT_PID" ] || scenario_suse_install || return 1
+    cl cibadmin -Q --xpath "//primitive[@id='$SUSE_NODE']" >/dev/null 2>&1 || scenario_suse_connect || return 1
+    node_online "$SUSE_NODE" && return 0
+    cl crm_resource --cleanup -r "$SUSE_NODE" >/dev/null 2>&1
+    kick_scheduler
+    wait_for 60 "$SUSE_NODE online" node_online "$SUSE_NODE" || { fail "$SUSE_NODE is not online"; return 1; }
+}
+
 scenario_suse_move() {
-    node_online "$SUSE_NODE" || { fail "$SUSE_NODE is not online"; return 1; }
+    ensure_suse_node || return 1
     local out rc=0
     out=$(crm configure primitive jr-dummy ocf:pacemaker:Dummy op monitor interval=30s 2>&1) ||
         { fail "crm configure primitive jr-dummy: $out"; return 1; }
@@ -376,7 +391,7 @@ scenario_suse_move() {
 }
 
 scenario_suse_promotable() {
-    node_online "$SUSE_NODE" || { fail "$SUSE_NODE is not online"; return 1; }
+    ensure_suse_node || return 1
     local out rc=0
     out=$(crm configure primitive jr-state ocf:pacemaker:Stateful \
             op monitor interval=10s role=Promoted op monitor interval=11s role=Unpromoted 2>&1 &&
@@ -395,7 +410,7 @@ scenario_suse_promotable() {
 }
 
 scenario_suse_node_tools() {
-    node_online "$SUSE_NODE" || { fail "$SUSE_NODE is not online"; return 1; }
+    ensure_suse_node || return 1
     local out v
     out=$(in_ct crm_attribute -l reboot -n jrin-attr -v 42 2>&1) || { fail "crm_attribute -v on the node: $out"; return 1; }
     wait_for 20 "the cluster to see jrin-attr" node_attr_is "$SUSE_NODE" jrin-attr 42
@@ -423,7 +438,7 @@ port_switch() {
         { fail "$SUSE_NODE not online through port $port"; return 1; }
 }
 scenario_suse_port() {
-    node_online "$SUSE_NODE" || { fail "$SUSE_NODE is not online"; return 1; }
+    ensure_suse_node || return 1
     in_ct sh -c 'echo PCMK_remote_port=3122 >> /etc/default/pacemaker' || { fail "cannot edit /etc/default/pacemaker"; return 1; }
     port_switch 3122 || return 1
     in_ct sh -c 'sed -i /^PCMK_remote_port=/d /etc/default/pacemaker && mkdir -p /etc/sysconfig &&
@@ -472,9 +487,18 @@ scenario_swap_from_c() {
     [ "$(swap_counts)" = "jr-swap1=0/0 jr-swap2=0/0 " ] || { fail "resource fail counts after the swap: $(swap_counts)"; return 1; }
 }
 
+# ensure_swap_node DAEMON: the swap node runs the Dummies under DAEMON (java: jremoted,
+# pacemaker-remoted: the C daemon), reached through the earlier swap scenarios if needed.
+ensure_swap_node() {
+    [ "$CT_NAME" = "$SWAP_NODE" ] && [ -n "$CT_PID" ] && on_swap_node && daemon_is "$1" && return 0
+    case $1 in
+        java) scenario_swap_from_c ;;
+        *) ensure_swap_node java && scenario_swap_back_to_c ;;
+    esac
+}
+
 scenario_swap_back_to_c() {
-    [ "$CT_NAME" = "$SWAP_NODE" ] && on_swap_node || { fail "$SWAP_NODE is not running the swap resources (swap_from_c failed?)"; return 1; }
-    daemon_is java || { fail "$SWAP_NODE does not run jremoted"; return 1; }
+    ensure_swap_node java || return 1
     local out
     out=$(in_ct apt-get install -y -q pacemaker-remote 2>&1) ||
         { fail "apt-get install pacemaker-remote over jremoted: $(tail -3 <<<"$out")"; return 1; }
@@ -490,8 +514,7 @@ scenario_swap_back_to_c() {
 # The safe order of docs/install.md, from the C daemon: stop the connection (the cluster moves
 # the resources away cleanly), swap the package, start the connection. No failure at all.
 scenario_swap_safe_order() {
-    [ "$CT_NAME" = "$SWAP_NODE" ] && on_swap_node && daemon_is pacemaker-remoted ||
-        { fail "$SWAP_NODE is not running the swap resources under the C daemon (swap_back_to_c failed?)"; return 1; }
+    ensure_swap_node pacemaker-remoted || return 1
     cl crm_resource --cleanup -r "$SWAP_NODE" >/dev/null 2>&1
     wait_for 30 "no failures" no_failures || { fail "failures before the swap: $(failures_text)"; return 1; }
     local out r
@@ -546,8 +569,21 @@ scenario_pcs_add_remote() {
     wait_for 60 "$PCS_NODE online" node_online "$PCS_NODE" || { fail "$PCS_NODE did not come online"; return 1; }
 }
 
+# ensure_pcs_node [WITH-RESOURCE]: the pcs flow's node added and online (and jr-pcs running there).
+ensure_pcs_node() {
+    if [ "$CT_NAME" = "$PCS_NODE" ] && [ -n "$CT_PID" ] && cl cibadmin -Q --xpath "//primitive[@id='$PCS_NODE']" >/dev/null 2>&1; then
+        node_online "$PCS_NODE" || { cl crm_resource --cleanup -r "$PCS_NODE" >/dev/null 2>&1; kick_scheduler
+            wait_for 60 "$PCS_NODE online" node_online "$PCS_NODE"; } || { fail "$PCS_NODE is not online"; return 1; }
+    else
+        scenario_pcs_add_remote || return 1
+    fi
+    [ -z "${1:-}" ] && return 0
+    cl cibadmin -Q --xpath "//primitive[@id='jr-pcs']" >/dev/null 2>&1 || { scenario_pcs_resource_prefers; return; }
+    wait_for 60 "jr-pcs on $PCS_NODE" started_on jr-pcs "$PCS_NODE" || { fail "jr-pcs is on '$(where jr-pcs)'"; return 1; }
+}
+
 scenario_pcs_resource_prefers() {
-    node_online "$PCS_NODE" || { fail "$PCS_NODE is not online"; return 1; }
+    ensure_pcs_node || return 1
     local out
     out=$(pcs resource create jr-pcs ocf:pacemaker:Dummy op monitor interval=30s 2>&1) || { fail "pcs resource create: $out"; return 1; }
     out=$(pcs constraint location jr-pcs prefers "$PCS_NODE" 2>&1) || { fail "pcs constraint location: $out"; return 1; }
@@ -555,7 +591,7 @@ scenario_pcs_resource_prefers() {
 }
 
 scenario_pcs_disable_enable() {
-    started_on jr-pcs "$PCS_NODE" || { fail "jr-pcs is not on $PCS_NODE"; return 1; }
+    ensure_pcs_node with-resource || return 1
     local out
     out=$(pcs resource disable "$PCS_NODE" 2>&1) || { fail "pcs resource disable: $out"; return 1; }
     wait_for 60 "jr-pcs to move to $CL_NODE" started_on jr-pcs "$CL_NODE" || { fail "jr-pcs is on '$(where jr-pcs)' with the connection disabled"; return 1; }
@@ -567,7 +603,7 @@ scenario_pcs_disable_enable() {
 
 # systemctl stop on the node: the daemon has the cluster move the resources away before it exits.
 scenario_pcs_stop_service() {
-    started_on jr-pcs "$PCS_NODE" || { fail "jr-pcs is not on $PCS_NODE"; return 1; }
+    ensure_pcs_node with-resource || return 1
     local t0 out
     t0=$(now_ms)
     in_ct systemctl stop pacemaker_remote || { fail "systemctl stop pacemaker_remote failed"; return 1; }
