@@ -146,6 +146,8 @@ debian_root() {
     if [ ! -e "$dir/.jremoted-ready" ]; then
         command -v debootstrap >/dev/null || apt-get install -y -q debootstrap >&2 </dev/null || rc=1
         log "building $dir ($suite) with debootstrap (once; a few minutes; log $dir.log)"
+        # A build killed half-way may have left mounts (proc) in the unfinished root.
+        awk -v t="$dir.tmp/" 'index($2, t) == 1 { print $2 }' /proc/mounts | sort -r | xargs -r -n1 umount -l
         rm -rf "$dir.tmp"
         if [ $rc = 0 ] && debootstrap --variant=minbase --include="$include" "$suite" "$dir.tmp" $(debian_mirror) \
                 > "$dir.log" 2>&1 </dev/null; then
