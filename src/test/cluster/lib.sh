@@ -127,6 +127,53 @@ c_daemon_path() {
     rm -rf "$dl"; return 1
 }
 
+# ------------------------------------------------------------------ cached Debian roots
+# debian_mirror: the host's own Debian mirror (uncommented apt sources only: Debian images name a
+# snapshot in comments); nothing if there is none (debootstrap then uses its default).
+# DEBIAN_MIRROR overrides it.
+debian_mirror() {
+    [ -n "${DEBIAN_MIRROR:-}" ] && { echo "$DEBIAN_MIRROR"; return; }
+    grep -hvE '^[[:space:]]*#' /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null \
+        | grep -oE 'https?://[^ ]+/debian/?' | grep -v security | head -1
+}
+
+# debian_root DIR SUITE INCLUDE [SETUP]: a root made by debootstrap (minbase plus the
+# comma-separated INCLUDE), then SETUP DIR.tmp if given (a function: packages apt installs, files),
+# built once and cached: ready when DIR/.jremoted-ready exists. A lock (DIR.lock) lets parallel
+# suites wait for one build instead of racing; the root appears under DIR only when complete.
+# The log is DIR.log. Returns 1 if the build failed.
+debian_root() {
+    local dir=$1 suite=$2 include=$3 setup=${4:-} fd rc=0
+    [ -e "$dir/.jremoted-ready" ] && return 0
+    mkdir -p "$(dirname "$dir")" || return 1
+    exec {fd}>"$dir.lock" || return 1
+    flock -w "${ROOT_LOCK_WAIT:-1800}" "$fd" || { exec {fd}>&-; return 1; }
+    if [ ! -e "$dir/.jremoted-ready" ]; then
+        command -v debootstrap >/dev/null || apt-get install -y -q debootstrap >&2 </dev/null || rc=1
+        log "building $dir ($suite) with debootstrap (once; a few minutes; log $dir.log)"
+        # A build killed half-way may have left mounts (proc) in the unfinished root.
+        awk -v t="$dir.tmp/" 'index($2, t) == 1 { print $2 }' /proc/mounts | sort -r | xargs -r -n1 umount -l
+        rm -rf "$dir.tmp"
+        if [ $rc = 0 ] && debootstrap --variant=minbase --include="$include" "$suite" "$dir.tmp" $(debian_mirror) \
+                > "$dir.log" 2>&1 </dev/null; then
+            if [ -n "$setup" ] && ! "$setup" "$dir.tmp" >> "$dir.log" 2>&1 </dev/null; then
+                rc=1
+            fi
+        else
+            rc=1
+        fi
+        if [ $rc = 0 ]; then
+            touch "$dir.tmp/.jremoted-ready"
+            rm -rf "$dir"
+            mv "$dir.tmp" "$dir"
+        else
+            log "building $dir failed: $dir.log"; tail -5 "$dir.log" >&2
+        fi
+    fi
+    exec {fd}>&-
+    return $rc
+}
+
 # ------------------------------------------------------------------ namespaces
 # Per-node directory under the results dir: $RESULTS/<tag>.
 node_dir() { echo "$RESULTS/$1"; }

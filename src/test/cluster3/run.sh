@@ -27,7 +27,7 @@ source "$ROOT/src/test/cluster/lib.sh"
 source "${CLUSTER_SCENARIOS:-$ROOT/src/test/cluster/scenarios.sh}"
 
 SUITE=trixie X509=0
-TRIXIE_MIRROR=${TRIXIE_MIRROR:-http://deb.debian.org/debian}
+TRIXIE_MIRROR=${TRIXIE_MIRROR:-}   # default: the host's Debian mirror (debian_root in lib.sh)
 # dbus: sid's pacemaker depends on "default-dbus-system-bus | dbus-system-bus", an alternative
 # debootstrap does not resolve by itself.
 TRIXIE_PKGS=pacemaker,pacemaker-cli-utils,corosync,resource-agents,iproute2,procps,dbus
@@ -79,16 +79,7 @@ node_lost() {
 }
 
 ensure_trixie_root() {
-    if [ -e "$TRIXIE_ROOT/.jremoted-ready" ] && [ -x "$TRIXIE_ROOT/usr/sbin/pacemakerd" ]; then return 0; fi
-    command -v debootstrap >/dev/null || apt-get install -y -q debootstrap >&2 || return 1
-    log "building $TRIXIE_ROOT ($SUITE) with debootstrap (once; several minutes)"
-    rm -rf "$TRIXIE_ROOT.tmp"
-    mkdir -p "$(dirname "$TRIXIE_ROOT")"
-    debootstrap --variant=minbase --include="$TRIXIE_PKGS" "$SUITE" "$TRIXIE_ROOT.tmp" "$TRIXIE_MIRROR" \
-        > "$(dirname "$TRIXIE_ROOT")/debootstrap.log" 2>&1 || {
-        log "debootstrap failed: $(dirname "$TRIXIE_ROOT")/debootstrap.log"; return 1; }
-    touch "$TRIXIE_ROOT.tmp/.jremoted-ready"
-    mv "$TRIXIE_ROOT.tmp" "$TRIXIE_ROOT"
+    DEBIAN_MIRROR=$TRIXIE_MIRROR debian_root "$TRIXIE_ROOT" "$SUITE" "$TRIXIE_PKGS" && [ -x "$TRIXIE_ROOT/usr/sbin/pacemakerd" ]
 }
 
 # ------------------------------------------------------------------ 3.0-only checks

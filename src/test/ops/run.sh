@@ -77,8 +77,9 @@ J() { java -jar "$JAR" "$@"; }
 contents=$(dpkg-deb -c "$deb")
 for f in ./usr/share/jremoted/jremoted.jar ./usr/share/jremoted/bin/jremoted \
          ./lib/systemd/system/pacemaker_remote.service ./etc/default/pacemaker \
-         ./usr/share/man/man8/jremoted.8 ./usr/share/bash-completion/completions/jremoted \
-         ./usr/share/doc/jremoted/install.md; do
+         ./usr/share/man/man8/jremoted.8.gz ./usr/share/bash-completion/completions/jremoted \
+         ./usr/share/doc/jremoted/install.md ./usr/lib/jremoted/jremoted-ipc-helper ./usr/lib/jremoted/setup-system \
+         ./usr/share/doc/jremoted/copyright ./usr/share/doc/jremoted/changelog.gz; do
     check "deb contains $f" grep -q " $f\$" <<<"$contents"
 done
 check "deb: /usr/sbin/jremoted links to the launcher" \
@@ -87,7 +88,8 @@ check "deb: /usr/sbin/pacemaker-remoted links to jremoted" grep -q ' ./usr/sbin/
 check "deb: launcher is executable" grep -q '^-rwxr-xr-x .* ./usr/share/jremoted/bin/jremoted$' <<<"$contents"
 field() { dpkg-deb -f "$deb" "$1"; }
 check "control: Depends on a Java 17 runtime" \
-    test "$(field Depends)" = "default-jre-headless (>= 2:1.17) | java17-runtime-headless, adduser"
+    grep -q '^default-jre-headless (>= 2:1.17) | java17-runtime-headless, adduser' <<<"$(field Depends)"
+check "deb: the IPC helper is executable" grep -q '^-rwxr-xr-x .* ./usr/lib/jremoted/jremoted-ipc-helper$' <<<"$contents"
 check "control: Conflicts pacemaker-remote" grep -qw pacemaker-remote <<<"$(field Conflicts)"
 check "control: Replaces pacemaker-remote" grep -qw pacemaker-remote <<<"$(field Replaces)"
 check "control: Provides pacemaker-remote" test "$(field Provides)" = "pacemaker-remote"
@@ -114,7 +116,7 @@ check "extracted launcher finds its jar through the /usr/sbin symlink" \
     sh -c "env -u JREMOTED_JAR '$WORK/x/usr/sbin/jremoted' --version | grep -q '^jremoted '"
 check "extracted pacemaker-remoted name runs jremoted too" \
     sh -c "env -u JREMOTED_JAR '$WORK/x/usr/sbin/pacemaker-remoted' --version | grep -q '^jremoted '"
-check "man page renders" sh -c "man -l '$WORK/x/usr/share/man/man8/jremoted.8' 2>/dev/null | grep -q 'COMMAND: PROBE'"
+check "man page renders" sh -c "man -l '$WORK/x/usr/share/man/man8/jremoted.8.gz' 2>/dev/null | grep -q 'COMMAND: PROBE'"
 check "bash completion knows the probe options" \
     bash -c "source '$WORK/x/usr/share/bash-completion/completions/jremoted' && complete -p jremoted >/dev/null && grep -q -- '--tcp-only' '$WORK/x/usr/share/bash-completion/completions/jremoted'"
 
@@ -249,8 +251,9 @@ if [ -x "$CHROOT/usr/bin/java" ]; then
         userdel hacluster; groupdel haclient; rm -rf /var/log/pacemaker /var/lib/pacemaker /etc/pacemaker' >/dev/null 2>&1
     cp "$deb" "$CHROOT/tmp/jremoted.deb"
     mount -t proc proc "$CHROOT/proc" 2>/dev/null
-    chroot "$CHROOT" dpkg -i /tmp/jremoted.deb >"$WORK/dpkg-i.log" 2>&1; rc=$?
-    check "dpkg -i in a Debian 12 root (exit $rc)" test "$rc" = 0
+    # apt-get, not dpkg -i: the helper's libraries (libqb100) may not be in the root yet.
+    chroot "$CHROOT" apt-get install -y -q --no-install-recommends /tmp/jremoted.deb >"$WORK/dpkg-i.log" 2>&1; rc=$?
+    check "apt-get install ./jremoted.deb in a Debian 12 root (exit $rc)" test "$rc" = 0
     [ "$rc" = 0 ] || tail -10 "$WORK/dpkg-i.log"
     check "package is installed" sh -c "chroot '$CHROOT' dpkg-query -W -f='\${Status}' jremoted | grep -q 'install ok installed'"
     check "postinst created group haclient" sh -c "chroot '$CHROOT' getent group haclient >/dev/null"

@@ -31,7 +31,8 @@ public final class LocalIpc {
         }
         Optional<Path> binary = IpcHelper.locate();
         if (binary.isEmpty()) {
-            log.warn("Local IPC helper {} not found (next to the jar, /usr/lib/jremoted, or JREMOTED_IPC_HELPER): "
+            log.warn("Local IPC helper {} not found (next to the jar, /usr/lib/jremoted, /usr/libexec/jremoted, "
+                    + "or JREMOTED_IPC_HELPER): "
                     + "local cluster tools (crm_attribute, crm_master, crm_mon, cibadmin) and promotable clones "
                     + "will not work on this node", IpcHelper.BINARY_NAME);
             return new LocalIpc(null);
