@@ -50,6 +50,39 @@ fail() {
     return 1
 }
 
+# ------------------------------------------------------------------ command line
+# parse_suite_options ARGS...: the options every suite takes (--only, --keep, --teardown,
+# --results, --list, -h). A suite with options of its own defines suite_option OPTION VALUE,
+# which returns 0 when it used OPTION alone, 10 when it also used VALUE, anything else when the
+# option is unknown. The suite sets SCENARIOS (what --list prints), RESULTS (the default) and
+# usage() first. Afterwards ONLY, KEEP, TEARDOWN_ONLY are set and RESULTS is an absolute path.
+parse_suite_options() {
+    ONLY= KEEP=0 TEARDOWN_ONLY=0
+    local rc
+    while [ $# -gt 0 ]; do
+        case $1 in
+            --only) ONLY=${2:-}; shift ;;
+            --only=*) ONLY=${1#--only=} ;;
+            --keep) KEEP=1 ;;
+            --teardown) TEARDOWN_ONLY=1 ;;
+            --results) RESULTS=${2:-}; shift ;;
+            --results=*) RESULTS=${1#--results=} ;;
+            --list) printf '%s\n' "${SCENARIOS[@]}"; exit 0 ;;
+            -h|--help) usage; exit 0 ;;
+            *)
+                rc=1
+                declare -F suite_option >/dev/null && { suite_option "$1" "${2:-}"; rc=$?; }
+                case $rc in
+                    0) ;;
+                    10) shift ;;
+                    *) echo "unknown option: $1" >&2; usage >&2; exit 64 ;;
+                esac ;;
+        esac
+        shift
+    done
+    RESULTS=$(mkdir -p "$RESULTS" && cd "$RESULTS" && pwd -P) || { echo "cannot create $RESULTS" >&2; exit 2; }
+}
+
 # ------------------------------------------------------------------ polling
 # wait_for SECONDS DESCRIPTION CMD...: run CMD every 0.5 s until it succeeds; 1 on timeout.
 wait_for() {

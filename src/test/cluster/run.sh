@@ -30,24 +30,15 @@ environment: REMOTED_CMD (daemon command, default <project>/bin/jremoted), REMOT
 EOF
 }
 
-ONLY= KEEP=0 TEARDOWN_ONLY=0 USE_C=0
+USE_C=0
 RESULTS=${CLUSTER_RESULTS:-$ROOT/target/cluster-results}
-while [ $# -gt 0 ]; do
+suite_option() {
     case $1 in
-        --only) ONLY=${2:-}; shift ;;
-        --only=*) ONLY=${1#--only=} ;;
-        --keep) KEEP=1 ;;
-        --teardown) TEARDOWN_ONLY=1 ;;
         --c-daemon) USE_C=1 ;;
-        --results) RESULTS=${2:-}; shift ;;
-        --results=*) RESULTS=${1#--results=} ;;
-        --list) printf '%s\n' "${SCENARIOS[@]}"; exit 0 ;;
-        -h|--help) usage; exit 0 ;;
-        *) echo "unknown option: $1" >&2; usage >&2; exit 64 ;;
+        *) return 1 ;;
     esac
-    shift
-done
-RESULTS=$(mkdir -p "$RESULTS" && cd "$RESULTS" && pwd -P) || { echo "cannot create $RESULTS" >&2; exit 2; }
+}
+parse_suite_options "$@"
 
 [ "$(id -u)" -eq 0 ] || { echo "run.sh: must run as root (namespaces, mounts)"; echo "cluster: 0 passed, 1 failed"; exit 1; }
 

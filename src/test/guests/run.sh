@@ -33,23 +33,9 @@ source "$HERE/vm.sh"
 SCENARIOS=("${BUNDLE_SCENARIOS[@]}" "${VM_SCENARIOS[@]}")
 SUITE_NAME=${GUESTS_SUITE_NAME:-guests}
 
-ONLY= KEEP=0 TEARDOWN_ONLY=0
 RESULTS=${GUESTS_RESULTS:-$ROOT/target/guests-results}
-while [ $# -gt 0 ]; do
-    case $1 in
-        --only) ONLY=${2:-}; shift ;;
-        --only=*) ONLY=${1#--only=} ;;
-        --keep) KEEP=1 ;;
-        --teardown) TEARDOWN_ONLY=1 ;;
-        --results) RESULTS=${2:-}; shift ;;
-        --results=*) RESULTS=${1#--results=} ;;
-        --list) printf '%s\n' "${SCENARIOS[@]}"; exit 0 ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
-        *) echo "unknown option: $1" >&2; exit 64 ;;
-    esac
-    shift
-done
-RESULTS=$(mkdir -p "$RESULTS" && cd "$RESULTS" && pwd -P) || { echo "cannot create $RESULTS" >&2; exit 2; }
+usage() { sed -n '2,18p' "$0"; }
+parse_suite_options "$@"
 [ "$(id -u)" -eq 0 ] || { echo "run.sh: must run as root"; echo "$SUITE_NAME: 0 passed, 1 failed"; exit 1; }
 lock_suite || { echo "run.sh: another run of this suite is still going; giving up"; echo "$SUITE_NAME: 0 passed, 1 failed"; exit 1; }
 

@@ -56,24 +56,15 @@ usage: $0 [options]
 EOF
 }
 
-ONLY= KEEP=0 TEARDOWN_ONLY=0 PREPARE_ONLY=0
+PREPARE_ONLY=0
 RESULTS=${INSTALL_RESULTS:-$BUILD_DIR/install-results}
-while [ $# -gt 0 ]; do
+suite_option() {
     case $1 in
-        --only) ONLY=${2:-}; shift ;;
-        --only=*) ONLY=${1#--only=} ;;
-        --keep) KEEP=1 ;;
-        --teardown) TEARDOWN_ONLY=1 ;;
         --prepare) PREPARE_ONLY=1 ;;
-        --results) RESULTS=${2:-}; shift ;;
-        --results=*) RESULTS=${1#--results=} ;;
-        --list) printf '%s\n' "${SCENARIOS[@]}"; exit 0 ;;
-        -h|--help) usage; exit 0 ;;
-        *) echo "unknown option: $1" >&2; usage >&2; exit 64 ;;
+        *) return 1 ;;
     esac
-    shift
-done
-RESULTS=$(mkdir -p "$RESULTS" && cd "$RESULTS" && pwd -P) || { echo "cannot create $RESULTS" >&2; exit 2; }
+}
+parse_suite_options "$@"
 
 PASSED=0 FAILED=0
 summary_and_exit() {

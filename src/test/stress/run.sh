@@ -44,24 +44,16 @@ environment: REMOTED_CMD (daemon command, default <project>/bin/jremoted), FLOOD
 EOF
 }
 
-ONLY= KEEP=0 TEARDOWN_ONLY=0 USE_C=0 LONG=0
+USE_C=0 LONG=0
 RESULTS=${STRESS_RESULTS:-$ROOT/target/stress-results}
-while [ $# -gt 0 ]; do
+suite_option() {
     case $1 in
-        --only) ONLY=${2:-}; shift ;;
-        --only=*) ONLY=${1#--only=} ;;
-        --keep) KEEP=1 ;;
-        --teardown) TEARDOWN_ONLY=1 ;;
         --long) LONG=1 ;;
         --c-daemon) USE_C=1 ;;
-        --results) RESULTS=${2:-}; shift ;;
-        --results=*) RESULTS=${1#--results=} ;;
-        --list) printf '%s\n' "${SCENARIOS[@]}"; exit 0 ;;
-        -h|--help) usage; exit 0 ;;
-        *) echo "unknown option: $1" >&2; usage >&2; exit 64 ;;
+        *) return 1 ;;
     esac
-    shift
-done
+}
+parse_suite_options "$@"
 FLOOD_SECONDS=${FLOOD_SECONDS:-$([ $LONG = 1 ] && echo 60 || echo 20)}
 FLOOD_RATE=${FLOOD_RATE:-2000}
 SIGNON_LIMIT_MS=${SIGNON_LIMIT_MS:-2000}
