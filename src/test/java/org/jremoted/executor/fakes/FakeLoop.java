@@ -45,7 +45,8 @@ public final class FakeLoop implements LoopScheduler {
 
     @Override
     public synchronized Timer schedule(Runnable task, long delayMs) {
-        FakeTimer t = new FakeTimer(nowMs + Math.max(0, delayMs), sequence++, task);
+        // Saturating, like the real loop: a delay near Long.MAX_VALUE means never, not the past
+        FakeTimer t = new FakeTimer(nowMs + Math.min(Math.max(0, delayMs), Long.MAX_VALUE - nowMs), sequence++, task);
         timers.add(t);
         return t;
     }
@@ -83,7 +84,7 @@ public final class FakeLoop implements LoopScheduler {
     public void advance(long ms) {
         long target;
         synchronized (this) {
-            target = nowMs + ms;
+            target = nowMs + Math.min(ms, Long.MAX_VALUE - nowMs);
         }
         runPending();
         while (true) {
