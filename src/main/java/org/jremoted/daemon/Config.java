@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.jremoted.protocol.Values;
+import org.jremoted.transport.FrameHeader;
 import org.jremoted.transport.ListenerSettings;
 
 /**
@@ -127,8 +128,10 @@ public record Config(
         }
         String schemaDir = option(env, "remote_schema_directory");
 
-        int maxMessage = positiveInt(env, "JREMOTED_MAX_MESSAGE_SIZE", DEFAULT_MAX_MESSAGE_BYTES, warnings);
-        int compress = positiveInt(env, "JREMOTED_COMPRESS_THRESHOLD", DEFAULT_COMPRESS_THRESHOLD, warnings);
+        // A limit below the frame header would refuse every connection (found by ConfigFuzzTest)
+        int maxMessage = atLeast(env, "JREMOTED_MAX_MESSAGE_SIZE", FrameHeader.LENGTH, DEFAULT_MAX_MESSAGE_BYTES,
+                warnings);
+        int compress = atLeast(env, "JREMOTED_COMPRESS_THRESHOLD", 0, DEFAULT_COMPRESS_THRESHOLD, warnings);
         String start = option(env, "node_start_state");
 
         return new Config(port, emptyToNull(option(env, "remote_address")),
@@ -209,14 +212,14 @@ public record Config(
         return port < 1 || port > 65535 ? -1 : port;
     }
 
-    private static int positiveInt(Map<String, String> env, String name, int dflt, List<String> warnings) {
+    private static int atLeast(Map<String, String> env, String name, int min, int dflt, List<String> warnings) {
         String v = env.get(name);
         if (v == null || v.isBlank()) {
             return dflt;
         }
         try {
             int n = Integer.parseInt(v.trim());
-            if (n >= 0) {
+            if (n >= min) {
                 return n;
             }
         } catch (NumberFormatException e) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.jremoted.transport.FrameDecoder;
 import org.junit.jupiter.api.Test;
 
 class ConfigTest {
@@ -70,6 +71,18 @@ class ConfigTest {
         assertEquals(5000, Config.fromEnvironment(Map.of("SBD_WATCHDOG_TIMEOUT", "10")).listenerSettings().tcpUserTimeoutMs());
         assertEquals(1500, Config.fromEnvironment(Map.of("SBD_WATCHDOG_TIMEOUT", "3000ms")).listenerSettings().tcpUserTimeoutMs());
         assertEquals(0, Config.fromEnvironment(Map.of("SBD_WATCHDOG_TIMEOUT", "soon")).listenerSettings().tcpUserTimeoutMs());
+    }
+
+    @Test
+    void aMessageLimitBelowTheFrameHeaderWarnsAndFallsBackToTheDefault() {
+        for (String tooSmall : new String[] {"0", "1", "39", "-5"}) {
+            Config c = Config.fromEnvironment(Map.of("JREMOTED_MAX_MESSAGE_SIZE", tooSmall));
+            assertEquals(Config.DEFAULT_MAX_MESSAGE_BYTES, c.maxMessageBytes(), tooSmall);
+            assertEquals(List.of("Environment variable JREMOTED_MAX_MESSAGE_SIZE has invalid value '" + tooSmall
+                    + "', using " + Config.DEFAULT_MAX_MESSAGE_BYTES + " instead"), c.warnings());
+            new FrameDecoder(c.listenerSettings().maxMessageBytes());
+        }
+        assertEquals(40, Config.fromEnvironment(Map.of("JREMOTED_MAX_MESSAGE_SIZE", "40")).maxMessageBytes());
     }
 
     @Test

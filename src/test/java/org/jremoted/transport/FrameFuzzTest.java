@@ -47,8 +47,9 @@ class FrameFuzzTest {
     void anAcceptedHeaderIsWithinItsLimitsAndEncodesBackToTheSameBytes(byte[] input) throws Exception {
         long limit = DEFAULT_LIMIT;
         if (input.length >= FrameHeader.LENGTH + 4) {
-            limit = FrameHeader.LENGTH + Integer.toUnsignedLong(
-                    ByteBuffer.wrap(input, FrameHeader.LENGTH, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
+            // The daemon's limit is an int (FrameDecoder, ListenerSettings)
+            limit = Math.max(FrameHeader.LENGTH,
+                    ByteBuffer.wrap(input, FrameHeader.LENGTH, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & Integer.MAX_VALUE);
         }
         if (input.length < FrameHeader.LENGTH) {
             assertThrows(MalformedFrameException.class, () -> FrameHeader.decode(input, DEFAULT_LIMIT));
