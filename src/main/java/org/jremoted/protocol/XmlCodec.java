@@ -1,6 +1,10 @@
 package org.jremoted.protocol;
 
-import java.io.ByteArrayInputStream;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -28,6 +32,10 @@ public final class XmlCodec {
 
     /** Far deeper than any CIB; bounds the work a hostile peer can make us do per message. */
     static final int MAX_DEPTH = 1000;
+
+    private static final ThreadLocal<CharsetDecoder> STRICT_UTF8 = ThreadLocal.withInitial(() ->
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT));
 
     private static final ThreadLocal<XMLInputFactory> FACTORY = ThreadLocal.withInitial(XmlCodec::newFactory);
 
@@ -61,9 +69,20 @@ public final class XmlCodec {
 
     /** Parses one UTF-8 encoded element (an XML declaration in front of it is allowed). */
     public static XmlNode parse(byte[] utf8) throws MalformedMessageException {
+        // Decoded here, strictly: for bad UTF-8 the JDK's parser also prints a line to stderr,
+        // one per message, which a peer could repeat at will (found by XmlCodecFuzzTest)
+        String text;
+        try {
+            text = STRICT_UTF8.get().decode(ByteBuffer.wrap(utf8)).toString();
+        } catch (CharacterCodingException e) {
+            throw new MalformedMessageException("not well-formed XML: invalid UTF-8", e);
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a byte order mark is no content
+        }
         XMLStreamReader r = null;
         try {
-            r = FACTORY.get().createXMLStreamReader(new ByteArrayInputStream(utf8), "UTF-8");
+            r = FACTORY.get().createXMLStreamReader(new StringReader(text));
             return read(r);
         } catch (XMLStreamException | RuntimeException e) {
             throw new MalformedMessageException("not well-formed XML: " + oneLine(e.getMessage()), e);
