@@ -445,8 +445,10 @@ public final class Executor {
         }
         op.running = running;
         if (op.timeoutMs > 0) {
-            op.safetyTimer = loop.schedule(() -> safetyExpired(op, generation),
-                    op.timeoutMs + safetyGraceMs);
+            // Saturating: a timeout near Long.MAX_VALUE from the wire must not wrap into the past
+            // (found by RequestDispatcherFuzzTest)
+            long safetyMs = op.timeoutMs > Long.MAX_VALUE - safetyGraceMs ? Long.MAX_VALUE : op.timeoutMs + safetyGraceMs;
+            op.safetyTimer = loop.schedule(() -> safetyExpired(op, generation), safetyMs);
         }
         running.result().whenComplete((result, failure) ->
                 loop.execute(() -> runFinished(op, generation, result, failure)));

@@ -1,6 +1,9 @@
 package org.jremoted.protocol;
 
 import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -28,6 +31,10 @@ public final class XmlCodec {
 
     /** Far deeper than any CIB; bounds the work a hostile peer can make us do per message. */
     static final int MAX_DEPTH = 1000;
+
+    private static final ThreadLocal<CharsetDecoder> STRICT_UTF8 = ThreadLocal.withInitial(() ->
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT));
 
     private static final ThreadLocal<XMLInputFactory> FACTORY = ThreadLocal.withInitial(XmlCodec::newFactory);
 
@@ -66,6 +73,10 @@ public final class XmlCodec {
 
     /** The same, refusing a message that would build more than {@code limits} allow. */
     public static XmlNode parse(byte[] utf8, XmlLimits limits) throws MalformedMessageException {
+        // Checked here, strictly: for bad UTF-8 the JDK's parser also prints a line to stderr,
+        // one per message, which a peer could repeat at will (found by XmlCodecFuzzTest). The
+        // check streams through a small buffer, so the text is never held twice in memory.
+        checkUtf8(utf8);
         XMLStreamReader r = null;
         try {
             r = FACTORY.get().createXMLStreamReader(new ByteArrayInputStream(utf8), "UTF-8");
@@ -79,6 +90,29 @@ public final class XmlCodec {
                 } catch (XMLStreamException ignored) {
                     // Nothing is held open: the source is a byte array.
                 }
+            }
+        }
+    }
+
+    private static final ThreadLocal<java.nio.CharBuffer> UTF8_CHECK_BUFFER =
+            ThreadLocal.withInitial(() -> java.nio.CharBuffer.allocate(8192));
+
+    private static void checkUtf8(byte[] utf8) throws MalformedMessageException {
+        CharsetDecoder decoder = STRICT_UTF8.get().reset();
+        java.nio.CharBuffer out = UTF8_CHECK_BUFFER.get();
+        ByteBuffer in = ByteBuffer.wrap(utf8);
+        while (true) {
+            out.clear();
+            java.nio.charset.CoderResult cr = decoder.decode(in, out, true);
+            if (cr.isError()) {
+                throw new MalformedMessageException("not well-formed XML: invalid UTF-8 at byte " + in.position());
+            }
+            if (cr.isUnderflow()) {
+                out.clear();
+                if (decoder.flush(out).isError()) {
+                    throw new MalformedMessageException("not well-formed XML: invalid UTF-8 at the end");
+                }
+                return;
             }
         }
     }

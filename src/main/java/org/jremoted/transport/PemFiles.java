@@ -38,7 +38,7 @@ public final class PemFiles {
         List<X509Certificate> out = new ArrayList<>();
         for (Object o : objects(file)) {
             if (o instanceof X509CertificateHolder holder) {
-                out.add(converter.getCertificate(holder));
+                out.add(converted(file, () -> converter.getCertificate(holder)));
             }
         }
         if (out.isEmpty()) {
@@ -53,7 +53,7 @@ public final class PemFiles {
         List<X509CRL> out = new ArrayList<>();
         for (Object o : objects(file)) {
             if (o instanceof X509CRLHolder holder) {
-                out.add(converter.getCRL(holder));
+                out.add(converted(file, () -> converter.getCRL(holder)));
             }
         }
         if (out.isEmpty()) {
@@ -67,10 +67,10 @@ public final class PemFiles {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         for (Object o : objects(file)) {
             if (o instanceof PEMKeyPair pair) {
-                return converter.getPrivateKey(pair.getPrivateKeyInfo());
+                return converted(file, () -> converter.getPrivateKey(pair.getPrivateKeyInfo()));
             }
             if (o instanceof PrivateKeyInfo info) {
-                return converter.getPrivateKey(info);
+                return converted(file, () -> converter.getPrivateKey(info));
             }
             if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
                 throw new GeneralSecurityException("private key in " + file
@@ -78,6 +78,24 @@ public final class PemFiles {
             }
         }
         throw new GeneralSecurityException("no PEM private key in " + file);
+    }
+
+    /** One conversion that may fail. */
+    private interface Conversion<T> {
+        T get() throws IOException, GeneralSecurityException;
+    }
+
+    /**
+     * BC parses the inside of a structure lazily, while converting it: malformed ASN.1 there
+     * surfaces as an unchecked exception, which must become a clear error naming the file
+     * (found by PemFilesFuzzTest).
+     */
+    private static <T> T converted(Path file, Conversion<T> conversion) throws IOException, GeneralSecurityException {
+        try {
+            return conversion.get();
+        } catch (RuntimeException e) {
+            throw new GeneralSecurityException("malformed object in PEM file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static List<Object> objects(Path file) throws IOException {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.jremoted.transport.FrameDecoder;
 import org.junit.jupiter.api.Test;
 
 class ConfigTest {

@@ -547,6 +547,21 @@ class ExecutorTest {
     }
 
     @Test
+    void aTimeoutNearTheLargestNumberNeverTimesTheRunOut() {
+        registerOcf("d1", 0);
+        executor.exec(new ExecRequest("d1", "start", 0, Long.MAX_VALUE, 0, "ud", null, Map.of(), ++nextCallId,
+                0, "client-1"));
+        loop.runPending();
+        FakeRunner.Run run = runner.last();
+        loop.advance(10L * 365 * 86_400_000L);
+        assertTrue(completions.isEmpty(), "timed out at once: " + completions);
+        assertEquals(0, run.cancelCalls());
+        run.complete(0);
+        loop.runPending();
+        assertEquals(ExecutionStatus.DONE, last().executionStatus());
+    }
+
+    @Test
     void runnerFailureBecomesAnErrorResult() {
         executor = new Executor(loop, std -> action -> {
             throw new IllegalStateException("boom");

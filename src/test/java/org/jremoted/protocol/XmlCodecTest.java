@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
@@ -199,6 +201,28 @@ class XmlCodecTest {
     void invalidUtf8IsRejected() {
         byte[] bad = {'<', 'a', ' ', 'x', '=', '"', (byte) 0xC3, (byte) 0x28, '"', '/', '>'};
         assertThrows(MalformedMessageException.class, () -> XmlCodec.parse(bad));
+    }
+
+    @Test
+    void invalidUtf8IsRejectedWithoutALineOnStderr() {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        try {
+            for (byte[] bad : new byte[][] {{'<', 'a', (byte) 0xC3, (byte) 0x28, '/', '>'},
+                {'<', 'a', ' ', 'x', '=', '"', (byte) 0xFF, '"', '/', '>'}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}}) {
+                assertThrows(MalformedMessageException.class, () -> XmlCodec.parse(bad));
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals("", stderr.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aByteOrderMarkInFrontIsAllowed() throws Exception {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '<', 'a', '/', '>'};
+        assertEquals("a", XmlCodec.parse(bom).name());
     }
 
     @Test

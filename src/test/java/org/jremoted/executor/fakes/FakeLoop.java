@@ -45,7 +45,8 @@ public final class FakeLoop implements LoopScheduler {
 
     @Override
     public synchronized Timer schedule(Runnable task, long delayMs) {
-        FakeTimer t = new FakeTimer(nowMs + Math.max(0, delayMs), sequence++, task);
+        // Saturating, like the real loop: a delay near Long.MAX_VALUE means never, not the past
+        FakeTimer t = new FakeTimer(nowMs + Math.min(Math.max(0, delayMs), Long.MAX_VALUE - nowMs), sequence++, task);
         timers.add(t);
         return t;
     }
@@ -81,9 +82,19 @@ public final class FakeLoop implements LoopScheduler {
 
     /** Move time forward, firing due timers in order and running the tasks they cause. */
     public void advance(long ms) {
+        advance(ms, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #advance(long)}, but stops once {@code maxTimers} timers have fired (time then
+     * stands at the last one's due time): fuzzed inputs can ask for millisecond intervals over
+     * years of virtual time. Returns the number of timers fired.
+     */
+    public long advance(long ms, long maxTimers) {
+        long fired = 0;
         long target;
         synchronized (this) {
-            target = nowMs + ms;
+            target = nowMs + Math.min(ms, Long.MAX_VALUE - nowMs);
         }
         runPending();
         while (true) {
@@ -94,7 +105,7 @@ public final class FakeLoop implements LoopScheduler {
                         .min(Comparator.<FakeTimer>comparingLong(t -> t.dueMs).thenComparingLong(t -> t.seq))
                         .orElse(null);
                 if (due == null) {
-                    nowMs = target;
+                    nowMs = Math.max(nowMs, target);
                     timers.removeIf(t -> t.cancelled);
                 } else {
                     timers.remove(due);
@@ -103,10 +114,13 @@ public final class FakeLoop implements LoopScheduler {
             }
             if (due == null) {
                 runPending();
-                return;
+                return fired;
             }
             due.task.run();
             runPending();
+            if (++fired >= maxTimers) {
+                return fired;
+            }
         }
     }
 
