@@ -39,7 +39,9 @@ overall_rc=0
 PKGS=(maven build-essential pkg-config pacemaker-dev libglib2.0-dev gnutls-bin
       libgnutls28-dev libqb-dev iproute2 procps bzip2 tini openssh-client
       debootstrap systemd-container
-      pacemaker pacemaker-cli-utils corosync resource-agents)
+      pacemaker pacemaker-cli-utils corosync resource-agents
+      podman runc qemu-system-x86 libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
+      crmsh e2fsprogs python3)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
@@ -197,7 +199,9 @@ run_suite systemd "$ROOT/src/test/systemd/run.sh" 900
 run_suite ipc "$ROOT/src/test/cluster/ipc-scenarios.sh" 900
 run_suite x509 "$ROOT/src/test/x509/run.sh" 600
 run_suite container "$ROOT/src/test/container/run.sh" 300
+run_suite guests "$ROOT/src/test/guests/run.sh" 1200
 run_suite cluster3 "$ROOT/src/test/cluster3/run.sh" 1800
+run_suite stress "$ROOT/src/test/stress/run.sh" 900
 
 [ $failed -gt 0 ] && overall_rc=1
 log "done"

@@ -65,7 +65,7 @@ struct service {
     qb_ipcs_service_t *qb;
 };
 
-/* Same order as the C daemon creates them (proxy.md §2); index = wire code */
+/* Same order as the C daemon creates them (docs/proxy.md §2); index = wire code */
 static struct service services[] = {
     { "lrmd", 0, LOCAL, 1, NULL },
     { "cib_ro", 1, PROXIED, 0, NULL },

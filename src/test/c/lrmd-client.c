@@ -21,6 +21,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include <glib.h>
 #include <crm/crm.h>
@@ -385,6 +387,71 @@ scenario_watch(int seconds, int poke_interval_ms)
     return succeed();
 }
 
+/* Sign on every interval_ms for the given number of seconds (TCP connect, TLS
+ * handshake, registration; synchronous unless -a, because the library's
+ * asynchronous connect polls with a 500 ms timer that would hide the daemon's
+ * share), timing each one: the stress suite's "good client". Each attempt runs
+ * in a child process that is killed after the -w bound, so one attempt that
+ * hangs cannot hide the next ones. Before an attempt "signon_begin=WALL_MS" is
+ * printed, after it "signon=WALL_MS MS RC" (RC -ETIME when it was killed). */
+static int
+scenario_signons(int seconds, int interval_ms)
+{
+    gint64 end = now_ms() + seconds * 1000LL;
+    int attempts = 0;
+    int failures = 0;
+
+    while (now_ms() < end) {
+        gint64 wall = g_get_real_time() / 1000;
+        gint64 start = now_ms();
+        int rc = -ETIME;
+        int status = 0;
+        pid_t child;
+
+        printf("signon_begin=%lld\n", (long long) wall);
+        fflush(stdout);
+        child = fork();
+        if (child == 0) {
+            rc = connect_api();
+            if (rc == pcmk_ok) {
+                g.api->cmds->disconnect(g.api);
+            }
+            drop_api();
+            /* the exit status carries -rc (small errno values and pcmk codes) */
+            _exit(rc == pcmk_ok ? 0 : (-rc > 0 && -rc < 255 ? -rc : 255));
+        }
+        if (child < 0) {
+            rc = -errno;
+        } else {
+            while (waitpid(child, &status, WNOHANG) == 0) {
+                if (now_ms() - start > opt.wait_ms) {
+                    kill(child, SIGKILL);
+                    waitpid(child, &status, 0);
+                    status = -1;
+                    break;
+                }
+                g_usleep(2000);
+            }
+            if (status != -1 && WIFEXITED(status)) {
+                rc = -WEXITSTATUS(status);
+            }
+        }
+        if (rc != pcmk_ok) {
+            failures++;
+        }
+        attempts++;
+        printf("signon=%lld %lld %d\n", (long long) wall,
+               (long long) (now_ms() - start), rc);
+        fflush(stdout);
+        if (now_ms() - start < interval_ms) {
+            g_usleep((interval_ms - (now_ms() - start)) * 1000);
+        }
+    }
+    out_int("signons", attempts);
+    out_int("failed_signons", failures);
+    return failures == 0 ? succeed() : fail("some sign-ons failed");
+}
+
 static int
 scenario_info(const char *rsc)
 {
@@ -639,6 +706,7 @@ usage(FILE *out)
         "  connect                        connect, disconnect\n"
         "  poke [COUNT]                   connect, poke and wait for the notification\n"
         "  watch SECONDS [POKE_MS]        stay connected, print events, optionally poke\n"
+        "  signons SECONDS INTERVAL_MS    sign on (async connect) every INTERVAL_MS, timed\n"
         "  info RSC                       get_rsc_info\n"
         "  register RSC CLASS PROV TYPE   register_rsc (PROV '-' for none)\n"
         "  unregister RSC                 unregister_rsc\n"
@@ -697,6 +765,8 @@ main(int argc, char **argv)
         rc = scenario_poke(argc == 1 ? atoi(argv[0]) : 1);
     } else if (strcmp(scenario, "watch") == 0 && (argc == 1 || argc == 2)) {
         rc = scenario_watch(atoi(argv[0]), argc == 2 ? atoi(argv[1]) : 0);
+    } else if (strcmp(scenario, "signons") == 0 && argc == 2) {
+        rc = scenario_signons(atoi(argv[0]), atoi(argv[1]));
     } else if (strcmp(scenario, "info") == 0 && argc == 1) {
         rc = scenario_info(argv[0]);
     } else if (strcmp(scenario, "register") == 0 && argc == 4) {

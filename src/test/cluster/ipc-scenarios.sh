@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Local IPC through the daemon under test (docs/ipc.md, spec proxy.md): cluster tools and agents
+# Local IPC through the daemon under test (docs/ipc.md, docs/proxy.md): cluster tools and agents
 # run *on the remote node* and reach the cluster's daemons through the remote daemon's proxy.
 #
 # Standalone:   bash src/test/cluster/ipc-scenarios.sh [--keep]

@@ -29,18 +29,23 @@ STATE_DIR=/run/resource-agents
 
 # ------------------------------------------------------------------ output
 SUITE_START=$(date +%s)
-log() { printf '[cluster +%ss] %s\n' "$(( $(date +%s) - SUITE_START ))" "$*" >&2; }
+# SUITE_TAG names the suite in log lines (suites other than the cluster suite set it first).
+log() { printf '[%s +%ss] %s\n' "${SUITE_TAG:-cluster}" "$(( $(date +%s) - SUITE_START ))" "$*" >&2; }
 die() { log "fatal: $*"; exit 2; }
 now_ms() { date +%s%3N; }
+
+# snapshot_state: what is worth keeping of the moment a check fails (the cluster's view here;
+# a suite without a cluster node defines its own after sourcing this file).
+snapshot_state() { date '+%F %T'; cl timeout 20 crm_mon -1 -rfA; cl cibadmin -Q -o status; }
 
 # Reason of the last failed check; scenarios set it and return 1.
 FAIL_REASON=
 fail() {
     FAIL_REASON=$*
     log "check failed: $*"
-    # The cluster's view at the moment of failure (cleanups change it right after).
+    # The state at the moment of failure (cleanups change it right after).
     if [ -n "${SNAPSHOT_FILE:-}" ] && [ ! -s "$SNAPSHOT_FILE" ]; then
-        { date '+%F %T'; cl timeout 20 crm_mon -1 -rfA; cl cibadmin -Q -o status; } > "$SNAPSHOT_FILE" 2>&1
+        snapshot_state > "$SNAPSHOT_FILE" 2>&1
     fi
     return 1
 }
@@ -566,8 +571,8 @@ run_scenarios() {
             PASSED=$((PASSED + 1))
         else
             echo "FAIL $s (${secs}s): ${FAIL_REASON:-scenario returned $rc}"
-            [ -s "$SNAPSHOT_FILE" ] || { date '+%F %T'; cl timeout 20 crm_mon -1 -rfA; } > "$SNAPSHOT_FILE" 2>&1
-            echo "  cluster state at failure: $SNAPSHOT_FILE"
+            [ -s "$SNAPSHOT_FILE" ] || snapshot_state > "$SNAPSHOT_FILE" 2>&1
+            echo "  state at failure: $SNAPSHOT_FILE"
             echo "  logs:"
             case $s in wrong_key|x509_untrusted_cluster) log_pointers with-bad ;; *) log_pointers ;; esac
             FAILED=$((FAILED + 1))

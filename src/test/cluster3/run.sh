@@ -99,7 +99,7 @@ scenario_cluster_is_3_0() {
     ensure_remote_node
 }
 
-# Pacemaker 3.0's schema download (proxy.md §7): a cluster node registering as IPC provider with
+# Pacemaker 3.0's schema download (docs/proxy.md §7): a cluster node registering as IPC provider with
 # protocol 1.2 makes the daemon fetch, from the cluster's CIB, every schema newer than the newest
 # pacemaker-X.Y.rng installed on this host (the remote node runs on the host's filesystem: Debian
 # 12's schemas, older than trixie's), into /var/lib/pacemaker/schemas of the remote node.
@@ -202,7 +202,7 @@ make_pki() {
 }
 
 # PCMK_node_start_state=standby on the daemon: the 3.0 controller reads node_start_state from our
-# register reply and puts the remote node in standby when it joins (executor.md §2). 2.1.5
+# register reply and puts the remote node in standby when it joins (docs/executor.md §2). 2.1.5
 # controllers ignore the attribute, so this runs only here.
 node_standby() { [ "$(mon_xml | xq "string(//nodes/node[@name='$1']/@standby)")" = "$2" ]; }
 restart_remoted_with() {   # restart_remoted_with [VAR=value...]: kill -9, restart, wait for the node

@@ -1,5 +1,5 @@
 #!/bin/bash
-# PID-1 mode of packaging/container/jremoted-init (daemon.md §7), with a stand-in daemon so the
+# PID-1 mode of packaging/container/jremoted-init (docs/daemon.md §7), with a stand-in daemon so the
 # init's own behaviour is what is tested: run as PID 1 of a fresh PID namespace (unshare), it
 # must load pcmk-init.env by upstream's rules without overriding the container's variables,
 # put tini in front of the daemon, reap orphans, forward SIGTERM, and exit with the daemon's

@@ -131,7 +131,7 @@ Type=oneshot
 RemainAfterExit=yes
 ExecStart=/bin/sh -c 'echo systemd >> /run/jrboth.started'
 EOF
-# An LSB script with the same name: service:jrboth must pick it (agents.md §4).
+# An LSB script with the same name: service:jrboth must pick it (docs/agents.md §4).
 cat > "$WORK/jrboth.init" <<'EOF'
 #!/bin/sh
 case "$1" in
@@ -331,7 +331,7 @@ expect "probe of an unknown unit: rc 7" 7 0
 run nx1 systemd jrnosuch promote 0 20000
 expect "unsupported action: rc 3" 3 4 "not implemented"
 
-# service: resolution (agents.md §4)
+# service: resolution (docs/agents.md §4)
 run sv1 service jrboth start 0 20000
 expect "service:jrboth start" 0 0
 check "service: picks /etc/init.d before the systemd unit" test "$(in_ct cat /run/jrboth.started 2>/dev/null)" = lsb

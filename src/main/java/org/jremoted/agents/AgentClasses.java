@@ -7,12 +7,12 @@ import java.util.Set;
 
 /**
  * Which {@link AgentRunner} handles which resource class. Class names are compared
- * case-insensitively (agents.md §1.1). {@code stonith} is the executor's own business and is not
+ * case-insensitively (docs/agents.md §1.1). {@code stonith} is the executor's own business and is not
  * registered here.
  */
 public final class AgentClasses {
 
-    /** Classes that are known to Pacemaker but deliberately not supported here (agents.md §6). */
+    /** Classes that are known to Pacemaker but deliberately not supported here (docs/agents.md §6). */
     private static final Set<String> REFUSED = Set.of("nagios", "upstart");
 
     private final Map<String, AgentRunner> runners = new LinkedHashMap<>();

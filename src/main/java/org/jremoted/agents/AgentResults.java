@@ -3,7 +3,7 @@ package org.jremoted.agents;
 import java.nio.charset.StandardCharsets;
 import java.util.function.IntUnaryOperator;
 
-/** Turning a finished child into the result the cluster sees (agents.md §1.4–1.5), for every fork/exec class. */
+/** Turning a finished child into the result the cluster sees (docs/agents.md §1.4–1.5), for every fork/exec class. */
 public final class AgentResults {
 
     /** The prefix OCF agents put before their exit reason on stderr. */

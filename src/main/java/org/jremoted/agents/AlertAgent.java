@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one alert agent (agents.md §8): the executable exactly as the cluster names it, no
+ * Runs one alert agent (docs/agents.md §8): the executable exactly as the cluster names it, no
  * arguments, the request's attributes ({@code CRM_alert_*}, user-defined variables) exported
  * verbatim on top of the daemon's environment, as user {@code hacluster} with its primary group and
  * no supplementary groups, killed with its process group when the timeout expires.

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts agent processes the way pacemaker-remoted forks them (agents.md §1.3), with a single
+ * Starts agent processes the way pacemaker-remoted forks them (docs/agents.md §1.3), with a single
  * {@code posix_spawn} through JNA:
  * <ul>
  *   <li>new process group led by the agent ({@code POSIX_SPAWN_SETPGROUP}, pgid = pid), so a

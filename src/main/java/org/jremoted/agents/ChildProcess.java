@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jremoted.support.Saturating;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,7 +179,7 @@ public final class ChildProcess {
         startedNanos = now;
         watchPipesAtNanos = now + TimeUnit.MILLISECONDS.toNanos(ChildMonitor.PIPE_WATCH_DELAY_MS);
         if (request.timeoutMs() > 0) {
-            long deadline = now + TimeUnit.MILLISECONDS.toNanos(request.timeoutMs());
+            long deadline = Saturating.add(now, TimeUnit.MILLISECONDS.toNanos(request.timeoutMs()));
             deadlineNanos = deadline == 0 ? 1 : deadline;
         }
         Ending pending;

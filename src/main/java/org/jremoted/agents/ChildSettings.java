@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What every agent process inherits from the daemon (agents.md §1.3, daemon.md §2).
+ * What every agent process inherits from the daemon (docs/agents.md §1.3, docs/daemon.md §2).
  *
  * @param baseEnvironment   the daemon's environment as the C daemon would have it after start-up:
  *                          inherited variables, minus {@code NOTIFY_SOCKET}, plus
@@ -61,7 +61,7 @@ public record ChildSettings(Map<String, String> baseEnvironment, Path workingDir
     /**
      * The environment pacemaker-remoted hands to every child: what it inherited (from systemd's
      * EnvironmentFile, the init script or the container) plus what it adds to its own environment
-     * during start-up (daemon.md §2). A Java process cannot change its own environment, so the
+     * during start-up (docs/daemon.md §2). A Java process cannot change its own environment, so the
      * additions are made here, once, and passed to each child explicitly.
      *
      * @param inherited   the daemon's environment at start

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code lsb} class (agents.md §3): {@code /etc/init.d/<type> <action>}, with {@code monitor}
+ * The {@code lsb} class (docs/agents.md §3): {@code /etc/init.d/<type> <action>}, with {@code monitor}
  * run as {@code status}. Init scripts get no parameters and no {@code OCF_*} variables; their exit
  * codes are mapped by the requested action, and exit reasons are never parsed.
  */
@@ -76,7 +76,7 @@ public final class LsbAgent implements AgentRunner {
         return initDirectory.resolve(type);
     }
 
-    /** Whether the script exists (the {@code service} class's first test, agents.md §4). */
+    /** Whether the script exists (the {@code service} class's first test, docs/agents.md §4). */
     public boolean scriptExists(String type) {
         Path p = scriptPath(type);
         return p != null && Files.exists(p);
@@ -147,7 +147,7 @@ public final class LsbAgent implements AgentRunner {
         return a.equals("monitor") || a.equals("status");
     }
 
-    /** agents.md §3: the requested action decides which table applies. */
+    /** docs/agents.md §3: the requested action decides which table applies. */
     public static int mapExitCode(int code, boolean statusAction) {
         if (statusAction) {
             switch (code) {
@@ -167,7 +167,7 @@ public final class LsbAgent implements AgentRunner {
         return code >= 0 && code <= 7 ? code : ExitStatus.UNKNOWN_ERROR;
     }
 
-    /** The stat() before running (agents.md §1.2); null when the script is there. */
+    /** The stat() before running (docs/agents.md §1.2); null when the script is there. */
     private static AgentResult checkScript(Path script) {
         int errno;
         try {

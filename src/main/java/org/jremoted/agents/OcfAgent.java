@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code ocf} class (agents.md §2): {@code <dir>/<provider>/<type> <action>} for the first
+ * The {@code ocf} class (docs/agents.md §2): {@code <dir>/<provider>/<type> <action>} for the first
  * directory of the search path where that file exists, parameters as {@code OCF_RESKEY_*}.
  */
 public final class OcfAgent implements AgentRunner {
@@ -204,7 +204,7 @@ public final class OcfAgent implements AgentRunner {
     }
 
     /**
-     * CIB secrets (agents.md §7): the first line of {@code <dir>/<rsc>/<param>}, trailing
+     * CIB secrets (docs/agents.md §7): the first line of {@code <dir>/<rsc>/<param>}, trailing
      * whitespace removed, at most 255 bytes, accepted only if its MD5 matches {@code <param>.sign}.
      */
     private String loadSecret(String resourceId, String param) {

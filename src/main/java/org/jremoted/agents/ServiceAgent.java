@@ -5,7 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code service} class (agents.md §4): for every action, {@code service:<name>} becomes
+ * The {@code service} class (docs/agents.md §4): for every action, {@code service:<name>} becomes
  * {@code lsb} when {@code /etc/init.d/<name>} exists, else {@code systemd} when systemd knows the
  * unit (loaded or masked), else {@code lsb} again — which then fails as not installed. Upstart is
  * not supported, so its step is skipped.

@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code systemd} class (agents.md §5): units driven over D-Bus, never by forking
+ * The {@code systemd} class (docs/agents.md §5): units driven over D-Bus, never by forking
  * {@code systemctl}.
  *
  * <p>Every D-Bus call is made on a small pool of worker threads; {@link #start} only queues work
@@ -38,7 +38,7 @@ public final class SystemdAgent implements AgentRunner {
 
     private static final Logger log = LoggerFactory.getLogger(SystemdAgent.class);
 
-    /** Extra time systemd actions get beyond their timeout (agents.md §5.6). */
+    /** Extra time systemd actions get beyond their timeout (docs/agents.md §5.6). */
     public static final long TIMEOUT_GRACE_MS = 5000;
     static final long MAX_POLL_MS = 2000;
     static final long MIN_POLL_MS = 100;
@@ -53,7 +53,7 @@ public final class SystemdAgent implements AgentRunner {
     private final DropIn dropIn;
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
-    /** Recurring monitors currently seeing a pending unit: since when (3.0.1 rule, agents.md §5.5). */
+    /** Recurring monitors currently seeing a pending unit: since when (3.0.1 rule, docs/agents.md §5.5). */
     private final Map<String, Long> pendingSince = new ConcurrentHashMap<>();
 
     /** The daemon's systemd class: the system bus (connected on first use), {@code /run/systemd/system}. */
@@ -256,7 +256,7 @@ public final class SystemdAgent implements AgentRunner {
                 case "stop" -> stopUnit();
                 case "reload" -> queueAndWait("ReloadUnit");
                 case "restart" -> {
-                    // Upstream reports success once systemd accepted the job (agents.md §5.3).
+                    // Upstream reports success once systemd accepted the job (docs/agents.md §5.3).
                     api.queueJob("RestartUnit", unit);
                     finish(new AgentResult(ExitStatus.OK, ExecutionStatus.DONE, null, null));
                 }
@@ -447,7 +447,7 @@ public final class SystemdAgent implements AgentRunner {
         }
     }
 
-    /** ActiveState → result (agents.md §5.3). */
+    /** ActiveState → result (docs/agents.md §5.3). */
     static AgentResult stateResult(String state) {
         switch (state) {
             case "active", "reloading":
@@ -459,7 +459,7 @@ public final class SystemdAgent implements AgentRunner {
         }
     }
 
-    /** A failed call → result (agents.md §5.1, §5.3). */
+    /** A failed call → result (docs/agents.md §5.1, §5.3). */
     private static AgentResult failure(Run run, SystemdException e) {
         switch (e.kind()) {
             case NO_BUS, NO_SYSTEMD:

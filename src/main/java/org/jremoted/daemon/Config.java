@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.jremoted.protocol.Values;
+import org.jremoted.transport.ConnectionLimits;
 import org.jremoted.transport.ListenerSettings;
 
 /**
@@ -35,11 +36,19 @@ public record Config(
         Boolean stderrSetting,
         int logpriority,
         int logfileMode,
-        Path statusSocket) {
+        Path statusSocket,
+        ConnectionLimits connectionLimits) {
 
     public static final int DEFAULT_PORT = 3121;
     public static final String DEFAULT_LOGFILE = "/var/log/pacemaker/pacemaker.log";
-    public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+    /**
+     * Largest message accepted from a cluster node. bin/jremoted sizes the heap from it
+     * (docs/hardening.md, "Memory budget"), so raising it raises the daemon's memory ceiling.
+     */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    /** Below this no executor message fits; above it no heap the launcher derives is sensible. */
+    public static final int MIN_MAX_MESSAGE_BYTES = 64 * 1024;
+    public static final int MAX_MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
     public static final int DEFAULT_COMPRESS_THRESHOLD = 4 * 1024 * 1024;
 
     /** Octal mode for the detail log when running as root ({@code PCMK_logfile_mode}). */
@@ -128,6 +137,17 @@ public record Config(
         String schemaDir = option(env, "remote_schema_directory");
 
         int maxMessage = positiveInt(env, "JREMOTED_MAX_MESSAGE_SIZE", DEFAULT_MAX_MESSAGE_BYTES, warnings);
+        if (maxMessage < MIN_MAX_MESSAGE_BYTES || maxMessage > MAX_MAX_MESSAGE_BYTES) {
+            int clamped = Math.max(MIN_MAX_MESSAGE_BYTES, Math.min(MAX_MAX_MESSAGE_BYTES, maxMessage));
+            warnings.add("Environment variable JREMOTED_MAX_MESSAGE_SIZE has value " + maxMessage
+                    + " outside " + MIN_MAX_MESSAGE_BYTES + ".." + MAX_MAX_MESSAGE_BYTES + ", using " + clamped);
+            maxMessage = clamped;
+        }
+        ConnectionLimits limits = new ConnectionLimits(
+                atLeastOne(env, "JREMOTED_MAX_PENDING_CONNECTIONS", ConnectionLimits.DEFAULT_MAX_PENDING, warnings),
+                atLeastOne(env, "JREMOTED_MAX_PENDING_PER_SOURCE", ConnectionLimits.DEFAULT_MAX_PENDING_PER_SOURCE,
+                        warnings),
+                atLeastOne(env, "JREMOTED_MAX_CLIENTS", ConnectionLimits.DEFAULT_MAX_CLIENTS, warnings));
         int compress = positiveInt(env, "JREMOTED_COMPRESS_THRESHOLD", DEFAULT_COMPRESS_THRESHOLD, warnings);
         String start = option(env, "node_start_state");
 
@@ -137,7 +157,7 @@ public record Config(
                 emptyToNull(start), sbd,
                 Path.of(schemaDir == null || schemaDir.isEmpty() ? "/var/lib/pacemaker/schemas" : schemaDir),
                 maxMessage, compress, warnings, logfileInherited, facilityInherited, stderrSetting, priority, mode,
-                Path.of(env.getOrDefault("JREMOTED_STATUS_SOCKET", "/run/jremoted/status.sock")));
+                Path.of(env.getOrDefault("JREMOTED_STATUS_SOCKET", "/run/jremoted/status.sock")), limits);
     }
 
     /** True when the detail log is switched off. */
@@ -178,7 +198,8 @@ public record Config(
     /** The listener's part of the configuration. */
     public ListenerSettings listenerSettings() {
         return new ListenerSettings(remoteAddress, remotePort, tls13Allowed(), 10_000, maxMessageBytes,
-                compressThresholdBytes, (int) Math.min(Integer.MAX_VALUE, sbdWatchdogTimeoutMs / 2));
+                compressThresholdBytes, (int) Math.min(Integer.MAX_VALUE, sbdWatchdogTimeoutMs / 2))
+                .withLimits(connectionLimits);
     }
 
     /**
@@ -224,6 +245,15 @@ public record Config(
         }
         warnings.add("Environment variable " + name + " has invalid value '" + v + "', using " + dflt + " instead");
         return dflt;
+    }
+
+    private static int atLeastOne(Map<String, String> env, String name, int dflt, List<String> warnings) {
+        int n = positiveInt(env, name, dflt, warnings);
+        if (n < 1) {
+            warnings.add("Environment variable " + name + " must be at least 1, using " + dflt + " instead");
+            return dflt;
+        }
+        return n;
     }
 
     private static String emptyToNull(String s) {

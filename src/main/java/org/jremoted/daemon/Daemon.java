@@ -58,6 +58,12 @@ public final class Daemon {
         ClientTracker clients = new ClientTracker(services.dispatcher());
         RemoteServer server = new RemoteServer(config.listenerSettings().withX509(x509.credentials()), keys,
                 clients, group);
+        if (Values.isTrue(System.getenv("JREMOTED_WARMUP"))) {
+            // Opt-in: faster first connections for ~0.5 s CPU and ~8 MiB RSS (docs/benchmarks.md).
+            // Before listening: a cluster node gives the TLS handshake 5 s and takes a failure as
+            // a rejected key (no retry); a cold JVM on a slow guest (an emulated CPU) needs more.
+            TransportWarmup.run(exit::isDone);
+        }
         try {
             server.start();
         } catch (RemoteServer.ListenerException e) {
@@ -71,10 +77,6 @@ public final class Daemon {
         log.info("Pacemaker remote executor successfully started and accepting connections");
         log.info("OCF resource agent search path is {}", services.ocfSearchPath());
 
-        if (Values.isTrue(System.getenv("JREMOTED_WARMUP"))) {
-            // Opt-in: faster first connections for ~0.5 s CPU and ~8 MiB RSS (docs/benchmarks.md).
-            TransportWarmup.run(exit::isDone);
-        }
         int code = exit.join();
         log.info("Pacemaker remote executor exiting (status {})", code);
         if (status != null) {

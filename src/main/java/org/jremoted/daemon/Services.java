@@ -47,7 +47,8 @@ final class Services {
                 () -> self[0].stopAccepting.run(), exit, ShutdownCoordinator.DEFAULT_ANSWER_TIMEOUT_MS);
         WatchdogCheck watchdog = new WatchdogCheck(config.sbdWatchdogTimeoutMs(), WatchdogCheck::sbdRunning, exit);
         IpcProxy proxy = new IpcProxy(scheduler, providers,
-                PcmkIpcCodec.bufferSize(System.getenv("PCMK_ipc_buffer")), IpcProxy.DEFAULT_REQUEST_TIMEOUT_MS);
+                PcmkIpcCodec.bufferSize(System.getenv("PCMK_ipc_buffer")), IpcProxy.DEFAULT_REQUEST_TIMEOUT_MS,
+                config.maxMessageBytes());
         // On as in the C daemon; JREMOTED_SCHEMA_DOWNLOAD=no opts out (docs/pacemaker3.md).
         if (SchemaDownload.enabled(System.getenv("JREMOTED_SCHEMA_DOWNLOAD"))) {
             proxy.fetchSchemasInto(new SchemaDownload(config.schemaDirectory(), java.nio.file.Path.of(

@@ -56,8 +56,12 @@ public final class StatusServer implements Closeable {
     public static StatusServer start(Path path, java.util.concurrent.Executor loop, Supplier<StatusSnapshot> snapshot) {
         try {
             Path dir = path.toAbsolutePath().getParent();
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            // A directory we create is ours and private; one that exists (/tmp, /run) belongs to
+            // someone else and keeps its mode: the socket's own 0600 is what guards the channel.
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            }
             if (inUse(path)) {
                 // Another daemon (e.g. a second instance on another port) answers there: leave it.
                 log.warn("Status channel {} belongs to another running jremoted; 'jremoted status' will reach that one",

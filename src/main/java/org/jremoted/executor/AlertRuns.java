@@ -1,6 +1,7 @@
 package org.jremoted.executor;
 
 import java.util.Map;
+import org.jremoted.support.Saturating;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's alert bookkeeping ({@code lrmd_alert_exec}, executor.md §3, agents.md §8): the
+ * The daemon's alert bookkeeping ({@code lrmd_alert_exec}, docs/executor.md §3, docs/agents.md §8): the
  * per-daemon {@code CRM_alert_node_sequence} counter, the alerts still running, and the drain at
  * shutdown. Results are only logged: the protocol has no notification for alerts.
  */
@@ -58,7 +59,8 @@ public final class AlertRuns {
      * Launch one alert; never blocks. Once draining has begun, new alerts are accepted and
      * ignored, as upstream does while it exits.
      */
-    public void exec(String alertId, String path, long timeoutMs, Map<String, String> attributes) {
+    public void exec(String alertId, String path, long requestedTimeoutMs, Map<String, String> attributes) {
+        long timeoutMs = Saturating.wireMillis(requestedTimeoutMs);
         if (draining) {
             log.info("Ignoring alert {} ({}): shutting down", alertId, path);
             return;
@@ -108,8 +110,8 @@ public final class AlertRuns {
 
     /**
      * Stop launching alerts and complete once every running one has finished, or after the
-     * longest alert timeout seen plus {@link #DRAIN_GRACE_MS}, whichever comes first (agents.md
-     * §8). Meant for the daemon's exit path; never completes exceptionally.
+     * longest alert timeout seen plus {@link #DRAIN_GRACE_MS}, whichever comes first
+     * (docs/agents.md §8). Meant for the daemon's exit path; never completes exceptionally.
      */
     public CompletableFuture<Void> drain() {
         draining = true;

@@ -2,6 +2,7 @@ package org.jremoted.executor;
 
 import java.util.Map;
 import java.util.Objects;
+import org.jremoted.support.Saturating;
 import org.jremoted.protocol.XmlNode;
 
 /**
@@ -32,8 +33,10 @@ public record ExecRequest(String resourceId, String action, long intervalMs, lon
     public ExecRequest {
         Objects.requireNonNull(resourceId, "resourceId");
         parameters = Map.copyOf(parameters);
-        intervalMs = Math.max(0, intervalMs);
-        timeoutMs = Math.max(0, timeoutMs);
-        startDelayMs = Math.max(0, startDelayMs);
+        // Pacemaker holds all three as an int of milliseconds; a larger value from the wire is
+        // held at that bound rather than overflowing later arithmetic (docs/hardening.md).
+        intervalMs = Saturating.wireMillis(intervalMs);
+        timeoutMs = Saturating.wireMillis(timeoutMs);
+        startDelayMs = Saturating.wireMillis(startDelayMs);
     }
 }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The executor's state: registered resources, their operation queues, recurring operations and
- * running agents (executor.md §3, §5, §6).
+ * running agents (docs/executor.md §3, §5, §6).
  *
  * <p>Every method must be called on the daemon loop thread. Agent results arrive on other threads
  * and are moved onto the loop before they touch any state. Operations are never started from
@@ -220,6 +220,9 @@ public final class Executor {
             if (op.matches(action, intervalMs)) {
                 r.queue.remove(op);
                 finishCancelled(op);
+                // It may have held the head of the queue (a start delay): what waited behind it
+                // runs now. Upstream only looks again at the next request for the resource.
+                postProcessing(r);
                 return LegacyRc.OK;
             }
         }

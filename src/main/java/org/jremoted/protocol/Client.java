@@ -19,7 +19,7 @@ public interface Client {
     boolean isRemote();
 
     /**
-     * May use every operation (executor.md §3): every TLS client, and local IPC clients running
+     * May use every operation (docs/executor.md §3): every TLS client, and local IPC clients running
      * as root or {@code hacluster}. Others may only register and poke.
      */
     default boolean isPrivileged() {

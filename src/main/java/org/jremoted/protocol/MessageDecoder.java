@@ -4,27 +4,37 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.jremoted.support.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns each message's XML text into an {@link XmlNode}. Like the C daemon, a message that does not
- * parse is logged and dropped while the connection stays up (wire.md §5).
+ * parse is logged and dropped while the connection stays up (docs/protocol.md §5).
  */
 public final class MessageDecoder extends MessageToMessageDecoder<byte[]> {
     private static final Logger log = LoggerFactory.getLogger(MessageDecoder.class);
     private static final int EXCERPT_CHARS = 120;
 
+    private static final LogThrottle DROPPED = new LogThrottle();
+
+    private final XmlLimits limits;
+
     public MessageDecoder() {
+        this(XmlLimits.DEFAULT);
+    }
+
+    public MessageDecoder(XmlLimits limits) {
         super(byte[].class);
+        this.limits = limits;
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, byte[] text, List<Object> out) {
         try {
-            out.add(XmlCodec.parse(text));
+            out.add(XmlCodec.parse(text, limits));
         } catch (MalformedMessageException e) {
-            log.warn("Couldn't parse message from {}, dropping it ({}): {}", ctx.channel().remoteAddress(),
+            DROPPED.warn(log, "Couldn't parse message from {}, dropping it ({}): {}", ctx.channel().remoteAddress(),
                     e.getMessage(), excerpt(text));
         }
     }

@@ -10,7 +10,7 @@ import org.jremoted.executor.ResourceDefinition;
 import org.jremoted.executor.ResourceRecurring;
 
 /**
- * Builders for every message the daemon sends (executor.md §1.2, §1.3, §3, §5; proxy.md §3), with
+ * Builders for every message the daemon sends (docs/executor.md §1.2, §1.3, §3, §5; docs/proxy.md §3), with
  * attributes in upstream order so captures of ours and of the C daemon compare line by line.
  */
 public final class Messages {
@@ -100,7 +100,7 @@ public final class Messages {
                 .attr(OP, OP_NEW_CLIENT));
     }
 
-    /** The completion notification of one run (executor.md §5). */
+    /** The completion notification of one run (docs/executor.md §5). */
     public static XmlNode completionNotify(Completion c) {
         XmlNode.Builder b = XmlNode.builder(NOTIFY)
                 .attr(ORIGIN, ORIGIN_COMPLETE_NOTIFY)
@@ -129,7 +129,7 @@ public final class Messages {
         return b.build();
     }
 
-    /** The daemon asks the cluster to stop its resources before it exits (proxy.md §6). */
+    /** The daemon asks the cluster to stop its resources before it exits (docs/proxy.md §6). */
     public static XmlNode shutdownRequest() {
         return notify(XmlNode.builder(IPC_PROXY)
                 .attr(IPC_OP, IPC_OP_SHUTDOWN_REQ)

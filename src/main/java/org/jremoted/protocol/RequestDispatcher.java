@@ -19,16 +19,20 @@ import org.jremoted.executor.ResourceRecurring;
 import org.jremoted.proxy.IpcProviders;
 import org.jremoted.proxy.ProxyListener;
 import org.jremoted.proxy.ShutdownCoordinator;
+import org.jremoted.support.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves executor requests (executor.md §1–§3) and routes notifications (§6.5). Every request is
+ * Serves executor requests (docs/executor.md §1–§3) and routes notifications (§6.5). Every request is
  * handled to completion, reply included, before the next one, so replies leave in request order.
  * Loop thread only.
  */
 public final class RequestDispatcher implements Dispatcher {
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
+    /** Lines a client can cause with every request it sends (docs/hardening.md, "Logs"). */
+    private static final LogThrottle PEER_ERRORS = new LogThrottle();
+    private static final LogThrottle UNPRIVILEGED = new LogThrottle();
 
     private final LoopScheduler loop;
     private final IpcProviders providers;
@@ -76,7 +80,7 @@ public final class RequestDispatcher implements Dispatcher {
     @Override
     public void connected(Client client) {
         // A controller that gets this without expecting a migration drops its connection: that
-        // is how a second cluster node takes a remote node over (executor.md §2.1)
+        // is how a second cluster node takes a remote node over (docs/executor.md §2.1)
         XmlNode notice = Messages.newClientNotify();
         for (Client other : clients.values()) {
             if (other.name() != null) {
@@ -84,13 +88,19 @@ public final class RequestDispatcher implements Dispatcher {
             }
         }
         clients.put(client.id(), client);
-        log.info("New remote client connection from {} (id {})", client.peer(), client.id());
+        if (client.isPrivileged()) {
+            log.info("New remote client connection from {} (id {})", client.peer(), client.id());
+        } else {
+            // Any local user can connect to lrmd as often as it likes.
+            UNPRIVILEGED.info(log, "New unprivileged local client connection from {} (id {})", client.peer(),
+                    client.id());
+        }
     }
 
     @Override
     public void received(Client client, XmlNode message) {
         if (!clients.containsKey(client.id())) {
-            log.warn("Ignoring message from unknown client {}", client.id());
+            PEER_ERRORS.warn(log, "Ignoring message from unknown client {}", client.id());
             return;
         }
         String name = message.attr(CLIENT_NAME);
@@ -114,7 +124,11 @@ public final class RequestDispatcher implements Dispatcher {
             return;
         }
         boolean wasProvider = providers.remove(client);
-        log.info("Client {} ({}) disconnected", client.name(), client.id());
+        if (client.isPrivileged()) {
+            log.info("Client {} ({}) disconnected", client.name(), client.id());
+        } else {
+            log.debug("Client {} ({}) disconnected", client.name(), client.id());
+        }
         proxy.clientDisconnected(client, wasProvider);
         executor.clientDisconnected(client.id(), client.isRemote(), clients.isEmpty());
         shutdown.clientDisconnected();
@@ -129,14 +143,14 @@ public final class RequestDispatcher implements Dispatcher {
 
     private void dispatch(Client client, XmlNode msg, String op, int callId) {
         if (op == null) {
-            log.warn("Request without {} from {}", OP, client.name());
+            PEER_ERRORS.warn(log, "Request without {} from {}", OP, client.name());
             replyPlain(client, msg, LegacyRc.EOPNOTSUPP, callId);
             return;
         }
         log.debug("Processing {} request {} from {}", op, callId, client.name());
         if (!client.isPrivileged() && !OP_REGISTER.equals(op) && !OP_POKE.equals(op)) {
-            // Local clients not running as root/hacluster may only sign on and poke (executor.md §3)
-            log.warn("Rejecting {} request from unprivileged client {} ({})", op, client.name(), client.peer());
+            // Local clients not running as root/hacluster may only sign on and poke (docs/executor.md §3)
+            PEER_ERRORS.warn(log, "Rejecting {} request from unprivileged client {} ({})", op, client.name(), client.peer());
             if (!OP_CHECK.equals(op)) {
                 replyPlain(client, msg, LegacyRc.EACCES, callId);
             }
@@ -158,7 +172,7 @@ public final class RequestDispatcher implements Dispatcher {
             case OP_ALERT_EXEC -> alert(client, msg, callId);
             case OP_IPC_FWD -> ipcForward(client, msg, callId);
             default -> {
-                log.info("Unsupported request {} from {}", op, client.name());
+                PEER_ERRORS.info(log, "Unsupported request {} from {}", op, client.name());
                 replyPlain(client, msg, LegacyRc.EOPNOTSUPP, callId);
             }
         }
@@ -168,7 +182,7 @@ public final class RequestDispatcher implements Dispatcher {
         String version = msg.attr(PROTOCOL_VERSION);
         int rc = LegacyRc.OK;
         if (!versionAcceptable(version)) {
-            log.warn("Client {} uses protocol version {}, below the minimum 1.0", client.name(), version);
+            PEER_ERRORS.warn(log, "Client {} uses protocol version {}, below the minimum 1.0", client.name(), version);
             rc = LegacyRc.EPROTO;
         }
         if (Values.isTrue(msg.attr(IS_IPC_PROVIDER))) {

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The watchdog sanity check behind {@code lrmd_check} (executor.md §3.1): if the cluster relies on
+ * The watchdog sanity check behind {@code lrmd_check} (docs/executor.md §3.1): if the cluster relies on
  * watchdog self-fencing of this node, sbd must be running with a watchdog timeout the cluster's
  * value covers; otherwise this node cannot fence itself and must not stay up.
  */

@@ -12,7 +12,7 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
 /**
- * Converts between message text and {@link XmlNode} (wire.md §4).
+ * Converts between message text and {@link XmlNode} (docs/protocol.md §4).
  *
  * <p>Reading is strict and closed to the outside world: no DTD, no entity other than the five
  * predefined ones and character references. Attribute values are kept exactly as the parser
@@ -61,10 +61,15 @@ public final class XmlCodec {
 
     /** Parses one UTF-8 encoded element (an XML declaration in front of it is allowed). */
     public static XmlNode parse(byte[] utf8) throws MalformedMessageException {
+        return parse(utf8, XmlLimits.DEFAULT);
+    }
+
+    /** The same, refusing a message that would build more than {@code limits} allow. */
+    public static XmlNode parse(byte[] utf8, XmlLimits limits) throws MalformedMessageException {
         XMLStreamReader r = null;
         try {
             r = FACTORY.get().createXMLStreamReader(new ByteArrayInputStream(utf8), "UTF-8");
-            return read(r);
+            return read(r, limits);
         } catch (XMLStreamException | RuntimeException e) {
             throw new MalformedMessageException("not well-formed XML: " + oneLine(e.getMessage()), e);
         } finally {
@@ -78,7 +83,10 @@ public final class XmlCodec {
         }
     }
 
-    private static XmlNode read(XMLStreamReader r) throws XMLStreamException, MalformedMessageException {
+    private static XmlNode read(XMLStreamReader r, XmlLimits limits)
+            throws XMLStreamException, MalformedMessageException {
+        int elements = 0;
+        long attributeCount = 0;
         Deque<XmlNode.Builder> open = new ArrayDeque<>();
         Deque<StringBuilder> texts = new ArrayDeque<>();
         XmlNode root = null;
@@ -88,6 +96,13 @@ public final class XmlCodec {
                 case XMLStreamConstants.START_ELEMENT -> {
                     if (open.size() >= MAX_DEPTH) {
                         throw new MalformedMessageException("elements nested deeper than " + MAX_DEPTH);
+                    }
+                    if (++elements > limits.maxElements()) {
+                        throw new MalformedMessageException("more than " + limits.maxElements() + " elements");
+                    }
+                    attributeCount += r.getAttributeCount();
+                    if (attributeCount > limits.maxAttributes()) {
+                        throw new MalformedMessageException("more than " + limits.maxAttributes() + " attributes");
                     }
                     XmlNode.Builder b = XmlNode.builder(qualified(r.getPrefix(), r.getLocalName()));
                     Map<String, String> attributes = new LinkedHashMap<>();

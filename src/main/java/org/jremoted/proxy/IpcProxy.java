@@ -20,12 +20,14 @@ import org.jremoted.protocol.Dispatcher;
 import org.jremoted.protocol.MalformedMessageException;
 import org.jremoted.protocol.Messages;
 import org.jremoted.protocol.XmlCodec;
+import org.jremoted.protocol.XmlLimits;
 import org.jremoted.protocol.XmlNode;
+import org.jremoted.support.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The IPC proxy (proxy.md §3–§4): tunnels local libqb clients of {@code cib_ro}, {@code cib_rw},
+ * The IPC proxy (docs/proxy.md §3–§4): tunnels local libqb clients of {@code cib_ro}, {@code cib_rw},
  * {@code cib_shm}, {@code attrd}, {@code stonith-ng} and {@code crmd} over the TLS connection of
  * the IPC provider that was current when they connected, and serves {@code lrmd} clients with the
  * local executor. The libqb side lives in another process reached through {@link LocalIpcLink}.
@@ -33,6 +35,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class IpcProxy implements ProxyListener, LocalIpcListener {
     private static final Logger log = LoggerFactory.getLogger(IpcProxy.class);
+    /** Local users can send bad messages as often as they reconnect. */
+    private static final LogThrottle BAD_MESSAGE = new LogThrottle();
+    private static final LogThrottle REFUSED = new LogThrottle();
 
     static final String OP_NEW = "new";
     static final String OP_REQUEST = "request";
@@ -56,6 +61,8 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
     private final IpcProviders providers;
     private final int bufferSize;
     private final long requestTimeoutMs;
+    private final int maxMessage;
+    private final XmlLimits xmlLimits;
     private LocalIpcLink link;
     private Dispatcher executor;
 
@@ -71,7 +78,7 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
         final String id;
         final String clientName;
         final Client provider;
-        final PcmkIpcCodec.Assembler assembler = new PcmkIpcCodec.Assembler();
+        final PcmkIpcCodec.Assembler assembler;
         PcmkIpcCodec.Dialect dialect = PcmkIpcCodec.Dialect.V2_1;
         int pendingRequest;
         int lastEvent;
@@ -79,7 +86,8 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
         boolean providerGone;
         boolean closing;
 
-        Session(LocalConnection connection, String id, Client provider) {
+        Session(LocalConnection connection, String id, Client provider, int maxMessage) {
+            this.assembler = new PcmkIpcCodec.Assembler(maxMessage);
             this.connection = connection;
             this.id = id;
             this.provider = provider;
@@ -100,6 +108,14 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
      * @param requestTimeoutMs how long a proxied request may stay unanswered; 0 = forever
      */
     public IpcProxy(LoopScheduler loop, IpcProviders providers, int bufferSize, long requestTimeoutMs) {
+        this(loop, providers, bufferSize, requestTimeoutMs, PcmkIpcCodec.MAX_MESSAGE_SIZE);
+    }
+
+    /** @param maxMessage the largest message a local client may send (JREMOTED_MAX_MESSAGE_SIZE) */
+    public IpcProxy(LoopScheduler loop, IpcProviders providers, int bufferSize, long requestTimeoutMs,
+                    int maxMessage) {
+        this.maxMessage = maxMessage;
+        this.xmlLimits = XmlLimits.forMaxMessage(maxMessage);
         this.loop = loop;
         this.providers = providers;
         this.bufferSize = bufferSize;
@@ -107,7 +123,7 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
         providers.onChange(this::providersChanged);
     }
 
-    /** Where Pacemaker 3.0 clusters' newer CIB schemas go (proxy.md §7); null: never fetched. */
+    /** Where Pacemaker 3.0 clusters' newer CIB schemas go (docs/proxy.md §7); null: never fetched. */
     public void fetchSchemasInto(SchemaDownload download) {
         this.schemas = download;
     }
@@ -181,7 +197,7 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
                     link.disconnect(c.id());
                     return;
                 }
-                LocalExecutorClient client = new LocalExecutorClient(c, link, bufferSize);
+                LocalExecutorClient client = new LocalExecutorClient(c, link, bufferSize, maxMessage);
                 executorClients.put(c.id(), client);
                 executor.connected(client);
             }
@@ -198,7 +214,7 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
             link.disconnect(c.id());
             return;
         }
-        Session s = new Session(c, UUID.randomUUID().toString(), provider);
+        Session s = new Session(c, UUID.randomUUID().toString(), provider, maxMessage);
         byConnection.put(c.id(), s);
         bySession.put(s.id, s);
         log.debug("Accepted IPC proxy connection (session {}) from uid {} gid {} on channel {}", s.id,
@@ -211,7 +227,7 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
 
     @Override
     public void refused(LocalEndpoint endpoint, int uid, int gid) {
-        log.warn("Cannot proxy IPC connection from uid {} gid {} to {} because not connected to cluster", uid, gid,
+        REFUSED.warn(log, "Cannot proxy IPC connection from uid {} gid {} to {} because not connected to cluster", uid, gid,
                 endpoint.channel());
     }
 
@@ -233,9 +249,9 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
             if (m == null) {
                 return;
             }
-            payload = XmlCodec.parse(m.text());
+            payload = XmlCodec.parse(m.text(), xmlLimits);
         } catch (PcmkIpcCodec.MalformedIpcException | MalformedMessageException e) {
-            log.warn("Disconnecting IPC proxy client {}: bad message ({})", s.clientName, e.getMessage());
+            BAD_MESSAGE.warn(log, "Disconnecting IPC proxy client {}: bad message ({})", s.clientName, e.getMessage());
             closeLocal(s);
             return;
         }
@@ -245,7 +261,7 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
             return;
         }
         s.dialect = m.dialect();
-        // Marked proxied so the cluster answers through events, asynchronously (proxy.md §4)
+        // Marked proxied so the cluster answers through events, asynchronously (docs/proxy.md §4)
         int flags = m.flags() | PcmkIpcCodec.FLAG_PROXIED;
         s.pendingRequest = m.id();
         s.cancelTimeout();
@@ -257,7 +273,7 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
                 .attr(IPC_OP, OP_REQUEST)
                 .attr(IPC_SESSION, s.id)
                 .attr(CLIENT, s.clientName)
-                .attr(USER, s.connection.user())
+                .attr(USER, s.connection.aclUser())
                 .attr(MSG_ID, m.id())
                 .attr(MSG_FLAGS, Integer.toUnsignedString(flags));
         b.child(XmlNode.builder(MSG).child(payload).build());
@@ -271,10 +287,10 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
             if (m == null) {
                 return;
             }
-            message = XmlCodec.parse(m.text());
+            message = XmlCodec.parse(m.text(), XmlLimits.forMaxMessage(client.assembler().maxMessage()));
             client.requestReceived(m);
         } catch (PcmkIpcCodec.MalformedIpcException | MalformedMessageException e) {
-            log.warn("Disconnecting local executor client {}: bad message ({})", client.peer(), e.getMessage());
+            BAD_MESSAGE.warn(log, "Disconnecting local executor client {}: bad message ({})", client.peer(), e.getMessage());
             client.close();
             return;
         }

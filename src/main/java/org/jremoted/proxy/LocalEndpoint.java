@@ -1,7 +1,7 @@
 package org.jremoted.proxy;
 
 /**
- * The local IPC endpoints the daemon publishes (proxy.md §2), with the wire code the helper uses
+ * The local IPC endpoints the daemon publishes (docs/proxy.md §2), with the wire code the helper uses
  * and the cluster channel a connection is proxied to ({@code cib_shm} shares {@code cib_rw}'s).
  */
 public enum LocalEndpoint {

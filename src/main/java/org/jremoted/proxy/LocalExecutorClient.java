@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local process using the executor API through the {@code lrmd} endpoint (executor.md, local
+ * A local process using the executor API through the {@code lrmd} endpoint (docs/executor.md, local
  * client rules). Replies go back as the libqb response to its current request; notifications as
  * server events. Privileged only when running as root or {@code hacluster}. Loop thread only.
  */
@@ -19,16 +19,23 @@ final class LocalExecutorClient extends AbstractClient {
     private final LocalConnection connection;
     private final LocalIpcLink link;
     private final int bufferSize;
-    private final PcmkIpcCodec.Assembler assembler = new PcmkIpcCodec.Assembler();
+    private final PcmkIpcCodec.Assembler assembler;
     private PcmkIpcCodec.Dialect dialect = PcmkIpcCodec.Dialect.V2_1;
     private int pendingRequest;
     private int lastEvent;
     private boolean closed;
 
-    LocalExecutorClient(LocalConnection connection, LocalIpcLink link, int bufferSize) {
+    /**
+     * @param maxMessage the largest message a privileged client may send; an unprivileged one
+     *                   gets {@link PcmkIpcCodec#UNPRIVILEGED_MAX_MESSAGE_SIZE}, decided from the
+     *                   socket's credentials before its first byte is decoded
+     */
+    LocalExecutorClient(LocalConnection connection, LocalIpcLink link, int bufferSize, int maxMessage) {
         this.connection = connection;
         this.link = link;
         this.bufferSize = bufferSize;
+        this.assembler = new PcmkIpcCodec.Assembler(
+                isPrivileged() ? maxMessage : PcmkIpcCodec.UNPRIVILEGED_MAX_MESSAGE_SIZE);
     }
 
     LocalConnection connection() {

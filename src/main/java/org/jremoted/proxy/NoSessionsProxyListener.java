@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Proxy side for a daemon that publishes no local IPC endpoints yet: no session ever exists, so
  * every message names an unknown session and is answered with {@code destroy}, as the C daemon
- * answers unknown sessions (proxy.md §4), letting the cluster drop its end.
+ * answers unknown sessions (docs/proxy.md §4), letting the cluster drop its end.
  */
 public final class NoSessionsProxyListener implements ProxyListener {
     private static final Logger log = LoggerFactory.getLogger(NoSessionsProxyListener.class);

@@ -13,7 +13,7 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 
 /**
- * Pacemaker's message layer inside one libqb IPC message (proxy.md §8): a 40-byte header that
+ * Pacemaker's message layer inside one libqb IPC message (docs/proxy.md §8): a 40-byte header that
  * starts with libqb's {@code {id, size, error}} (each 8-aligned), then Pacemaker's fields, then the
  * XML text and a NUL. Two dialects share the 40 bytes:
  * <ul>
@@ -44,6 +44,14 @@ public final class PcmkIpcCodec {
 
     /** Bounds what a local client can make us buffer or inflate for one message. */
     static final int MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
+
+    /**
+     * What an unprivileged local client of {@code lrmd} may send in one message: it may only
+     * register and poke (docs/hardening.md, "Local clients"), and those requests are a few hundred
+     * bytes. Applied before anything is inflated or parsed, so the privilege check that follows
+     * never sees a large message from such a client.
+     */
+    public static final int UNPRIVILEGED_MAX_MESSAGE_SIZE = 64 * 1024;
 
     /** The Pacemaker release whose framing a local client speaks. */
     public enum Dialect { V2_1, V3_0 }
@@ -76,10 +84,25 @@ public final class PcmkIpcCodec {
      * possibly only after its last part. Not thread-safe; one per connection.
      */
     public static final class Assembler {
+        private final int maxMessage;
         private ByteArrayOutputStream parts;
         private int partsId;
         private int partsFlags;
         private int nextPart;
+
+        /** An assembler allowing messages up to {@link #MAX_MESSAGE_SIZE}. */
+        public Assembler() {
+            this(MAX_MESSAGE_SIZE);
+        }
+
+        /** @param maxMessage the largest text (inflated or reassembled) accepted from this client */
+        public Assembler(int maxMessage) {
+            this.maxMessage = Math.min(maxMessage, MAX_MESSAGE_SIZE);
+        }
+
+        public int maxMessage() {
+            return maxMessage;
+        }
 
         /** The complete message, or null when this was a non-final part. */
         public Message add(byte[] raw) throws MalformedIpcException {
@@ -94,7 +117,7 @@ public final class PcmkIpcCodec {
             }
             if (raw[36] == VERSION) {
                 parts = null;
-                return decode21(b, id, raw);
+                return decode21(b, id, raw, maxMessage);
             }
             if (raw[32] == VERSION) {
                 return add30(b, id, raw);
@@ -108,6 +131,10 @@ public final class PcmkIpcCodec {
             int part = Short.toUnsignedInt(b.getShort(34));
             if (size < 0 || size > raw.length - HEADER_SIZE) {
                 throw new MalformedIpcException("payload size " + size + " exceeds the message");
+            }
+            if (size > maxMessage) {
+                parts = null;
+                throw new MalformedIpcException("message of " + size + " bytes exceeds the limit of " + maxMessage);
             }
             if ((flags & FLAG_MULTIPART) == 0) {
                 parts = null;
@@ -125,9 +152,9 @@ public final class PcmkIpcCodec {
             } else {
                 nextPart++;
             }
-            if (parts.size() + chunk.length > MAX_MESSAGE_SIZE) {
+            if (parts.size() + chunk.length > maxMessage) {
                 parts = null;
-                throw new MalformedIpcException("multipart message larger than " + MAX_MESSAGE_SIZE + " bytes");
+                throw new MalformedIpcException("multipart message larger than " + maxMessage + " bytes");
             }
             parts.writeBytes(chunk);
             if ((flags & FLAG_MULTIPART_END) == 0) {
@@ -139,12 +166,14 @@ public final class PcmkIpcCodec {
         }
     }
 
-    private static Message decode21(ByteBuffer b, int id, byte[] raw) throws MalformedIpcException {
+    private static Message decode21(ByteBuffer b, int id, byte[] raw, int maxMessage) throws MalformedIpcException {
         int uncompressed = b.getInt(24);
         int compressed = b.getInt(28);
         int flags = b.getInt(32);
-        if (uncompressed < 0 || uncompressed > MAX_MESSAGE_SIZE) {
-            throw new MalformedIpcException("uncompressed size " + Integer.toUnsignedString(uncompressed));
+        if (uncompressed < 0 || uncompressed > maxMessage) {
+            // Checked before inflating: a few hundred bytes of bzip2 can claim (and make) megabytes.
+            throw new MalformedIpcException("uncompressed size " + Integer.toUnsignedString(uncompressed)
+                    + " exceeds the limit of " + maxMessage);
         }
         if (compressed == 0) {
             if (uncompressed > raw.length - HEADER_SIZE) {
@@ -171,12 +200,14 @@ public final class PcmkIpcCodec {
 
     private static byte[] bunzip2(byte[] raw, int from, int length, int expected) throws MalformedIpcException {
         try (InputStream in = new BZip2CompressorInputStream(new ByteArrayInputStream(raw, from, length))) {
-            byte[] out = in.readNBytes(expected + 1);
-            if (out.length > expected) {
+            // Exactly the declared size, in one array: no growing copies on the way.
+            byte[] out = new byte[expected];
+            int filled = in.readNBytes(out, 0, expected);
+            if (in.read() >= 0) {
                 throw new MalformedIpcException("compressed payload inflates beyond its declared " + expected + " bytes");
             }
-            return out;
-        } catch (IOException e) {
+            return filled == expected ? out : Arrays.copyOf(out, filled);
+        } catch (IOException | RuntimeException e) {
             throw new MalformedIpcException("bad bzip2 payload: " + e.getMessage());
         }
     }

@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pacemaker 3.0's CIB schema download (proxy.md §7): when a cluster node registers as IPC provider
+ * Pacemaker 3.0's CIB schema download (docs/proxy.md §7): when a cluster node registers as IPC provider
  * with protocol 1.2 or later, the daemon asks the CIB, through that provider, for every schema
  * file newer than the newest one installed locally, and keeps them in
  * {@code PCMK_remote_schema_directory} for the Pacemaker command-line tools on this node.

@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Graceful shutdown on SIGTERM as 2.1.6+ intends it (proxy.md §6): ask the IPC provider to move
+ * Graceful shutdown on SIGTERM as 2.1.6+ intends it (docs/proxy.md §6): ask the IPC provider to move
  * the resources away, stop accepting connections, and exit once the cluster has disconnected (or
  * refused, or never answered). Unlike 2.1.5 we do not exit merely because the listener closed.
  * Loop thread only.

@@ -5,6 +5,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import org.jremoted.protocol.Dispatcher;
 import org.jremoted.protocol.XmlNode;
+import org.jremoted.support.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,18 +13,29 @@ import org.slf4j.LoggerFactory;
 final class ConnectionHandler extends SimpleChannelInboundHandler<XmlNode> {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
 
+    private static final LogThrottle FAILURES = new LogThrottle();
+
     private final Dispatcher dispatcher;
+    private final AdmissionHandler admission;
+    private final OutboundGuard outbound;
     private RemoteConnection client;
     private boolean authenticated;
 
-    ConnectionHandler(Dispatcher dispatcher) {
+    /**
+     * @param admission the connection caps to report authentication to; null: none (warm-up)
+     * @param outbound  the limits on unread output; null: none (warm-up)
+     */
+    ConnectionHandler(Dispatcher dispatcher, AdmissionHandler admission, OutboundGuard outbound) {
         this.dispatcher = dispatcher;
+        this.admission = admission;
+        this.outbound = outbound;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        client = new RemoteConnection(ctx.channel());
-        log.info("Accepted new remote client from {}", client.peer());
+        client = new RemoteConnection(ctx.channel(), outbound);
+        // Debug only: every TCP connection gets here, authenticated or not (docs/hardening.md).
+        log.debug("Accepted new remote client from {}", client.peer());
         super.channelActive(ctx);
     }
 
@@ -31,7 +43,14 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<XmlNode> {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == TlsPskHandler.HANDSHAKE_COMPLETE
                 || (evt instanceof SslHandshakeCompletionEvent tls && tls.isSuccess())) {
+            if (admission != null && !admission.authenticated(ctx.channel())) {
+                ctx.close();
+                return;
+            }
             authenticated = true;
+            if (outbound != null) {
+                outbound.add(ctx.channel());
+            }
             dispatcher.connected(client);
         } else {
             super.userEventTriggered(ctx, evt);
@@ -52,8 +71,19 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<XmlNode> {
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
         if (client != null) {
+            client.writabilityChanged(ctx.channel().isWritable(), System.nanoTime());
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (outbound != null) {
+            outbound.remove(ctx.channel());
+        }
+        if (client != null && authenticated) {
             dispatcher.disconnected(client);
         }
         super.channelInactive(ctx);
@@ -61,7 +91,11 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<XmlNode> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.warn("Closing connection to {}: {}", client, cause.toString());
+        if (cause instanceof java.nio.channels.ClosedChannelException) {
+            log.debug("Write to closed connection {} dropped", client);
+            return;
+        }
+        FAILURES.warn(log, "Closing connection to {}: {}", client, cause.toString());
         ctx.close();
     }
 }

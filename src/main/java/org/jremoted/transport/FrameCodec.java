@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 
-/** Pure conversions between XML text and framed messages (wire.md §3). */
+/** Pure conversions between XML text and framed messages (docs/protocol.md §3). */
 public final class FrameCodec {
 
     /**
@@ -58,13 +58,24 @@ public final class FrameCodec {
         return Arrays.copyOf(text, textLength(text));
     }
 
-    private static int textLength(byte[] text) {
-        for (int i = 0; i < text.length; i++) {
+
+    /** The text of an inflated or received payload: up to its first NUL, a copy only when shorter. */
+    static byte[] text(byte[] payload) {
+        int n = textLength(payload);
+        return n == payload.length ? payload : Arrays.copyOf(payload, n);
+    }
+
+    static int textLength(byte[] text) {
+        return textLength(text, text.length);
+    }
+
+    static int textLength(byte[] text, int length) {
+        for (int i = 0; i < length; i++) {
             if (text[i] == 0) {
                 return i;
             }
         }
-        return text.length;
+        return length;
     }
 
     private static byte[] bzip2(byte[] data) {
@@ -78,7 +89,7 @@ public final class FrameCodec {
     }
 
     /** One bzip2 stream that must expand to exactly {@code expected} bytes, like BZ2_bzBuffToBuffDecompress. */
-    private static byte[] bunzip2(byte[] payload, int compressedLength, int expected) throws MalformedFrameException {
+    static byte[] bunzip2(byte[] payload, int compressedLength, int expected) throws MalformedFrameException {
         byte[] out = new byte[expected];
         int filled = 0;
         try (InputStream in = new BZip2CompressorInputStream(

@@ -2,88 +2,102 @@ package org.jremoted.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
-import java.util.List;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.ByteBuffer;
+import org.jremoted.support.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Splits the decrypted byte stream into messages and emits each one's XML text as a
- * {@code byte[]}, in arrival order, whatever the fragmentation (wire.md §3.3).
+ * Netty adapter for {@link FrameAssembler}: emits each message's XML text as a {@code byte[]}, in
+ * arrival order, whatever the fragmentation (docs/protocol.md §3).
  *
- * <p>A header that cannot be trusted means the stream cannot be resynchronised, so the connection
- * is closed at once. A payload that does not decompress only costs that message. Nothing is
- * buffered beyond what the peer has actually sent, and a header is validated (including the size
- * limit) before any of its payload is waited for.
+ * <p>A header that cannot be trusted means the stream cannot be resynchronised, and a message the
+ * shared {@link MessageBudget} cannot hold cannot be received: either closes the connection at
+ * once. A payload that does not decompress only costs that message. Event-loop thread only.
  */
-public final class FrameDecoder extends ByteToMessageDecoder {
+public final class FrameDecoder extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(FrameDecoder.class);
+    // A peer can send these as often as it reconnects.
+    private static final LogThrottle BAD_HEADER = new LogThrottle();
+    private static final LogThrottle NO_BUDGET = new LogThrottle();
+    private static final LogThrottle DROPPED = new LogThrottle();
 
-    private final long maxMessageBytes;
-    private FrameHeader pending;
+    private final FrameAssembler assembler;
     private boolean broken;
 
-    /** @param maxMessageBytes largest {@code size_total} accepted; a larger one closes the connection */
+    /**
+     * A decoder with a budget of its own (for in-memory use such as the warm-up).
+     *
+     * @param maxMessageBytes largest {@code size_total} accepted; a larger one closes the connection
+     */
     public FrameDecoder(int maxMessageBytes) {
+        this(maxMessageBytes, MessageBudget.forMaxMessage(maxMessageBytes));
+    }
+
+    /** @param budget what all connections' messages in transit may hold together */
+    public FrameDecoder(int maxMessageBytes, MessageBudget budget) {
         if (maxMessageBytes < FrameHeader.LENGTH) {
             throw new IllegalArgumentException("maximum message size " + maxMessageBytes
                     + " is smaller than the " + FrameHeader.LENGTH + "-byte header");
         }
-        this.maxMessageBytes = maxMessageBytes;
+        this.assembler = new FrameAssembler(maxMessageBytes, budget);
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (broken) {
-            in.skipBytes(in.readableBytes());
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf in)) {
+            ctx.fireChannelRead(msg);
             return;
         }
-        while (true) {
-            if (pending == null) {
-                if (in.readableBytes() < FrameHeader.LENGTH) {
-                    return;
-                }
-                try {
-                    pending = FrameHeader.decode(in.nioBuffer(in.readerIndex(), FrameHeader.LENGTH), maxMessageBytes);
-                } catch (MalformedFrameException e) {
-                    broken = true;
-                    in.skipBytes(in.readableBytes());
-                    log.warn("Closing connection to {}: invalid message header: {}",
-                            ctx.channel().remoteAddress(), e.getMessage());
-                    ctx.close();
-                    return;
-                }
-                in.skipBytes(FrameHeader.LENGTH);
-            }
-            long body = pending.bodyLength();
-            if (in.readableBytes() < body) {
+        try {
+            if (broken) {
                 return;
             }
-            FrameHeader header = pending;
-            pending = null;
-            in.skipBytes((int) (header.payloadOffset() - FrameHeader.LENGTH));
-            byte[] payload = new byte[(int) (header.sizeTotal() - header.payloadOffset())];
-            in.readBytes(payload);
-            try {
-                out.add(FrameCodec.decodePayload(header, payload));
-            } catch (MalformedFrameException e) {
-                log.warn("Dropping message {} from {}: {}", header.id(), ctx.channel().remoteAddress(),
-                        e.getMessage());
+            FrameAssembler.Sink sink = new FrameAssembler.Sink() {
+                @Override
+                public void message(byte[] text) {
+                    ctx.fireChannelRead(text);
+                }
+
+                @Override
+                public void dropped(FrameHeader header, String reason) {
+                    DROPPED.warn(log, "Dropping message {} from {}: {}", header.id(),
+                            ctx.channel().remoteAddress(), reason);
+                }
+            };
+            for (ByteBuffer part : in.nioBuffers()) {
+                assembler.feed(part, sink);
+                if (broken) {
+                    return;
+                }
             }
+        } catch (MalformedFrameException e) {
+            fail(ctx);
+            BAD_HEADER.warn(log, "Closing connection to {}: invalid message header: {}",
+                    ctx.channel().remoteAddress(), e.getMessage());
+        } catch (FrameAssembler.BudgetExceededException e) {
+            fail(ctx);
+            NO_BUDGET.warn(log, "Closing connection to {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+        } finally {
+            ReferenceCountUtil.release(in);
         }
     }
 
-    /** A partial message at EOF is simply lost, as with C peers; nothing to flush downstream. */
+    /** A partial message at EOF is simply lost, as with C peers. */
     @Override
-    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (!broken && in.isReadable()) {
-            decode(ctx, in, out);
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (!broken && assembler.inMessage()) {
+            log.debug("Connection to {} ended inside a message", ctx.channel().remoteAddress());
         }
-        if (in.isReadable() || pending != null) {
-            log.debug("Connection to {} ended inside a message; {} bytes discarded",
-                    ctx.channel().remoteAddress(), in.readableBytes());
-            in.skipBytes(in.readableBytes());
-        }
-        pending = null;
+        assembler.release();
+        super.channelInactive(ctx);
+    }
+
+    private void fail(ChannelHandlerContext ctx) {
+        broken = true;
+        assembler.release();
+        ctx.close();
     }
 }

@@ -9,7 +9,7 @@ import org.jremoted.protocol.XmlNode;
 
 /**
  * Serialises and frames outgoing messages. Each message leaves as two separate writes, the 40-byte
- * header and then the payload, so the TLS layer below puts them in different records (wire.md §3.2).
+ * header and then the payload, so the TLS layer below puts them in different records (docs/protocol.md §3.2).
  */
 public final class FrameEncoder extends MessageToMessageEncoder<XmlNode> {
 

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The fixed 40-byte header in front of every Pacemaker Remote message (wire.md §3). C peers write
+ * The fixed 40-byte header in front of every Pacemaker Remote message (docs/protocol.md §3). C peers write
  * it in their native byte order and mark it with {@link #MARKER}; the receiver tells the order from
  * how the marker reads. The four size fields are unsigned 32-bit on the wire and kept as
  * non-negative longs here so that no value can turn negative.

@@ -9,7 +9,7 @@ import io.netty.channel.ChannelPromise;
  * Sits just above Netty's {@link io.netty.handler.ssl.SslHandler} and flushes after every write,
  * so the SslHandler encrypts each buffer on its own instead of coalescing the pending ones into a
  * shared record. The frame encoder writes a message's 40-byte header and its payload as two
- * buffers; C peers stall when they arrive in one record (wire.md §3.1–3.2).
+ * buffers; C peers stall when they arrive in one record (docs/protocol.md §3.1–3.2).
  */
 @ChannelHandler.Sharable
 final class RecordPerWriteHandler extends ChannelOutboundHandlerAdapter {

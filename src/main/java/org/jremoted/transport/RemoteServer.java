@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -28,6 +29,7 @@ import org.bouncycastle.tls.crypto.TlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.jremoted.protocol.Dispatcher;
 import org.jremoted.protocol.MessageDecoder;
+import org.jremoted.protocol.XmlLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,8 @@ public final class RemoteServer {
     }
 
     private static final QuickAckHandler QUICK_ACK = new QuickAckHandler();
+    /** Accept queue length; the kernel caps it at net.core.somaxconn (4096 by default). */
+    static final int LISTEN_BACKLOG = 1024;
 
     private final ListenerSettings settings;
     private final AuthKeyStore keys;
@@ -57,6 +61,10 @@ public final class RemoteServer {
     private final TlsCrypto crypto = new JcaTlsCryptoProvider().create(new SecureRandom());
     private X509TlsHandlerFactory x509;
     private Channel listener;
+    private AdmissionHandler admission;
+    private MessageBudget inbound;
+    private OutboundGuard outbound;
+    private XmlLimits xmlLimits;
 
     public RemoteServer(ListenerSettings settings, AuthKeyStore keys, Dispatcher dispatcher,
                         EventLoopGroup loop) {
@@ -83,6 +91,10 @@ public final class RemoteServer {
             }
             x509.warnIfExpiringSoon(java.time.Instant.now());
         }
+        admission = new AdmissionHandler(settings.limits());
+        inbound = MessageBudget.forMaxMessage(settings.maxMessageBytes());
+        outbound = new OutboundGuard(2L * settings.maxMessageBytes());
+        xmlLimits = XmlLimits.forMaxMessage(settings.maxMessageBytes());
         List<InetAddress> candidates = bindCandidates();
         Exception last = null;
         for (InetAddress address : candidates) {
@@ -117,11 +129,18 @@ public final class RemoteServer {
                 .group(loop)
                 .channel(channelClass)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .option(ChannelOption.SO_BACKLOG, 10)
+                // Upstream listens with a backlog of 10. Under a connection flood the kernel then
+                // drops SYNs, a real cluster node's included, and it retries only after 1 s; a deep
+                // queue lets the admission caps decide instead (docs/hardening.md, "Connections").
+                .option(ChannelOption.SO_BACKLOG, LISTEN_BACKLOG)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(OutboundGuard.LOW_WATER_MARK, OutboundGuard.HIGH_WATER_MARK))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        // Before anything else: a connection over the caps gets no TLS state at all.
+                        ch.pipeline().addLast("admission", admission);
                         if (epoll && settings.tcpUserTimeoutMs() > 0) {
                             ch.config().setOption(EpollChannelOption.TCP_USER_TIMEOUT,
                                     settings.tcpUserTimeoutMs());
@@ -137,10 +156,10 @@ public final class RemoteServer {
                             ch.pipeline().addLast("tls", new TlsPskHandler(crypto, keys::key,
                                     settings.allowTls13(), settings.handshakeTimeoutMs()));
                         }
-                        ch.pipeline().addLast("frame-decoder", new FrameDecoder(settings.maxMessageBytes()));
-                        ch.pipeline().addLast("xml-decoder", new MessageDecoder());
+                        ch.pipeline().addLast("frame-decoder", new FrameDecoder(settings.maxMessageBytes(), inbound));
+                        ch.pipeline().addLast("xml-decoder", new MessageDecoder(xmlLimits));
                         ch.pipeline().addLast("frame-encoder", new FrameEncoder(settings.compressThresholdBytes()));
-                        ch.pipeline().addLast("connection", new ConnectionHandler(dispatcher));
+                        ch.pipeline().addLast("connection", new ConnectionHandler(dispatcher, admission, outbound));
                     }
                 });
         return b;

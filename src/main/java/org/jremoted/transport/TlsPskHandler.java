@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import java.util.function.Supplier;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsServerProtocol;
 import org.bouncycastle.tls.crypto.TlsCrypto;
+import org.jremoted.support.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +36,17 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
 
     private static final Logger log = LoggerFactory.getLogger(TlsPskHandler.class);
     private static final int TLS_HANDSHAKE_CONTENT_TYPE = 22;
+    // Every connection can trigger these, so a flood of them must not become a flood of lines.
+    private static final LogThrottle NOT_TLS = new LogThrottle();
+    private static final LogThrottle TIMED_OUT = new LogThrottle();
+    private static final LogThrottle FAILED = new LogThrottle();
+    private static final LogThrottle NO_KEY = new LogThrottle();
 
-    private final TlsServerProtocol protocol = new TlsServerProtocol();
+    /**
+     * Created with the first byte from the peer, not at accept: a connection that never speaks
+     * costs no TLS state at all (docs/hardening.md, "Connections").
+     */
+    private TlsServerProtocol protocol;
     private final TlsCrypto crypto;
     private final Supplier<byte[]> keySource;
     private final boolean allowTls13;
@@ -46,7 +57,16 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
     private boolean handshakeDone;
     private boolean sawFirstByte;
     private boolean closing;
-    private byte[] scratch = new byte[16 * 1024 + 256];
+    /**
+     * Where ciphertext is copied on its way into Bouncy Castle, which copies it again into its own
+     * queue: one array per event-loop thread serves every connection on it.
+     */
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[16 * 1024 + 256];
+        }
+    };
     /** False only for {@link TransportWarmup}'s in-memory connections, which are no clients. */
     private boolean announce = true;
 
@@ -71,11 +91,9 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        server = new PskTlsServer(crypto, keySource, allowTls13, () -> handshakeDone = true);
-        protocol.accept(server);
         handshakeDeadline = ctx.executor().schedule(() -> {
             if (!handshakeDone && ctx.channel().isActive()) {
-                log.warn("Remote client authentication timed out ({}), disconnecting",
+                TIMED_OUT.warn(log, "Remote client authentication timed out ({}), disconnecting",
                         ctx.channel().remoteAddress());
                 closeWithNotify();
             }
@@ -93,26 +111,31 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf in = (ByteBuf) msg;
         try {
-            if (closing) {
+            if (closing || !in.isReadable()) {
                 return;
             }
-            if (!sawFirstByte && in.isReadable()) {
+            if (!sawFirstByte) {
                 sawFirstByte = true;
                 if (in.getUnsignedByte(in.readerIndex()) != TLS_HANDSHAKE_CONTENT_TYPE) {
                     // Not TLS at all (e.g. `ssh -p 3121`): reset at once, which is the symptom the
                     // Pacemaker Remote guides describe for a correctly working port.
-                    log.warn("Remote client {} did not start a TLS handshake, resetting",
+                    NOT_TLS.warn(log, "Remote client {} did not start a TLS handshake, resetting",
                             ctx.channel().remoteAddress());
                     reset();
                     return;
                 }
             }
-            int n = in.readableBytes();
-            if (scratch.length < n) {
-                scratch = new byte[n];
+            if (protocol == null) {
+                protocol = new TlsServerProtocol();
+                server = new PskTlsServer(crypto, keySource, allowTls13, () -> handshakeDone = true);
+                protocol.accept(server);
             }
-            in.readBytes(scratch, 0, n);
-            protocol.offerInput(scratch, 0, n);
+            byte[] scratch = SCRATCH.get();
+            while (in.isReadable()) {
+                int n = Math.min(in.readableBytes(), scratch.length);
+                in.readBytes(scratch, 0, n);
+                protocol.offerInput(scratch, 0, n);
+            }
         } catch (IOException e) {
             fail(e);
             return;
@@ -151,7 +174,7 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
             return;
         }
         try {
-            if (!handshakeDone || closing || protocol.isClosed()) {
+            if (!handshakeDone || closing || protocol == null || protocol.isClosed()) {
                 promise.tryFailure(new IOException("TLS session not open"));
                 return;
             }
@@ -180,7 +203,7 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        if (!closing && handshakeDone && !protocol.isClosed()) {
+        if (!closing && handshakeDone && protocol != null && !protocol.isClosed()) {
             closing = true;
             try {
                 protocol.close();
@@ -196,12 +219,17 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.warn("Connection to {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        if (cause instanceof java.nio.channels.ClosedChannelException) {
+            // Writes queued with a void promise fail one by one once we closed: no news.
+            log.debug("Write to closed connection {} dropped", ctx.channel().remoteAddress());
+            return;
+        }
+        FAILED.warn(log, "Connection to {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
     }
 
     private void writePendingOutput(ChannelPromise promise) {
-        int pending = protocol.getAvailableOutputBytes();
+        int pending = protocol == null ? 0 : protocol.getAvailableOutputBytes();
         if (pending == 0) {
             if (!promise.isVoid()) {
                 promise.trySuccess();
@@ -220,13 +248,13 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
         closing = true;
         String what = handshakeDone ? "TLS error" : "TLS handshake failed";
         if (e instanceof TlsFatalAlert alert) {
-            log.warn("{} with remote client {}: {}", what, ctx.channel().remoteAddress(),
+            FAILED.warn(log, "{} with remote client {}: {}", what, ctx.channel().remoteAddress(),
                     org.bouncycastle.tls.AlertDescription.getText(alert.getAlertDescription()));
         } else {
-            log.warn("{} with remote client {}: {}", what, ctx.channel().remoteAddress(), e.getMessage());
+            FAILED.warn(log, "{} with remote client {}: {}", what, ctx.channel().remoteAddress(), e.getMessage());
         }
         if (!handshakeDone && keySource.get() == null) {
-            log.warn("No Pacemaker Remote key is readable: a cluster connection will not be possible "
+            NO_KEY.warn(log, "No Pacemaker Remote key is readable: a cluster connection will not be possible "
                     + "until the key is available");
         }
         // Send whatever alert BC queued, then close.
@@ -238,7 +266,9 @@ public final class TlsPskHandler extends ChannelDuplexHandler {
     private void closeWithNotify() {
         closing = true;
         try {
-            protocol.close();
+            if (protocol != null) {
+                protocol.close();
+            }
         } catch (IOException ignored) {
             // Nothing more to tell a peer that never finished its handshake.
         }

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The files of Pacemaker 3.0.1's X.509 mode (wire.md §2.2): the listener's own certificate and
+ * The files of Pacemaker 3.0.1's X.509 mode (docs/protocol.md §2.2): the listener's own certificate and
  * unencrypted private key, the CA that must have signed every client certificate, and an optional
  * revocation list.
  *

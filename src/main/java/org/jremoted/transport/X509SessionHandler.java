@@ -10,6 +10,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import org.jremoted.support.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 final class X509SessionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(X509SessionHandler.class);
+    /** Any peer can fail a handshake, as often as it likes. */
+    private static final LogThrottle FAILURES = new LogThrottle();
 
     private final X509TlsHandlerFactory factory;
     private boolean handshakeDone;
@@ -39,9 +42,9 @@ final class X509SessionHandler extends ChannelInboundHandlerAdapter {
                         session.getCipherSuite());
                 factory.warnIfExpiringSoon(Instant.now());
             } else if (done.cause() instanceof SslHandshakeTimeoutException) {
-                log.warn("Remote client authentication timed out ({}), disconnecting", ctx.channel().remoteAddress());
+                FAILURES.warn(log, "Remote client authentication timed out ({}), disconnecting", ctx.channel().remoteAddress());
             } else {
-                log.warn("TLS handshake failed with remote client {}: {}", ctx.channel().remoteAddress(),
+                FAILURES.warn(log, "TLS handshake failed with remote client {}: {}", ctx.channel().remoteAddress(),
                         rootMessage(done.cause()));
             }
         }
@@ -51,7 +54,7 @@ final class X509SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (handshakeDone) {
-            log.warn("TLS error with remote client {}: {}", ctx.channel().remoteAddress(), cause.toString());
+            FAILURES.warn(log, "TLS error with remote client {}: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
             // Already logged with the handshake's completion event.
             log.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * TLS for Pacemaker 3.0.1's X.509 mode (wire.md §2.2): the JDK's TLS engine through Netty's
+ * TLS for Pacemaker 3.0.1's X.509 mode (docs/protocol.md §2.2): the JDK's TLS engine through Netty's
  * {@link SslHandler}, our certificate and key, a client certificate required and verified against
  * the configured CA only. Everything is loaded once, at start-up, so an unreadable or malformed
  * file stops the daemon (exit 100) instead of failing every handshake later. There is no PSK in

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Alert agents (agents.md §8) run for real: an agent that records what it was given. */
+/** Alert agents (docs/agents.md §8) run for real: an agent that records what it was given. */
 class AlertAgentTest {
 
-    /** Every variable agents.md §8 lists as sent by the cluster. */
+    /** Every variable docs/agents.md §8 lists as sent by the cluster. */
     static final List<String> LISTED = List.of("CRM_alert_kind", "CRM_alert_node", "CRM_alert_desc",
             "CRM_alert_recipient", "CRM_alert_rsc", "CRM_alert_task", "CRM_alert_interval", "CRM_alert_status",
             "CRM_alert_target_rc", "CRM_alert_rc", "CRM_alert_version", "CRM_alert_timestamp",

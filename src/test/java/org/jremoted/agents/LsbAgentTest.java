@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The lsb class against real init scripts written by the test (agents.md §3). */
+/** The lsb class against real init scripts written by the test (docs/agents.md §3). */
 class LsbAgentTest {
 
     @TempDir

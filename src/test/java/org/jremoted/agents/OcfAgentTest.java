@@ -280,6 +280,14 @@ class OcfAgentTest {
     }
 
     @Test
+    void aTimeoutAtTheLargestLongMeansNeverRatherThanAnImmediateTimeout() throws Exception {
+        script("slowish", "sleep 0.3; exit 0");
+        AgentResult r = await(ocf.start(action("slowish", "start", Long.MAX_VALUE, Map.of())));
+        assertEquals(ExecutionStatus.DONE, r.executionStatus(), r.toString());
+        assertEquals(0, r.exitStatus());
+    }
+
+    @Test
     void timeoutKillsTheWholeProcessGroup() throws Exception {
         Path pids = tmp.resolve("pids");
         script("hang", """

@@ -74,12 +74,31 @@ class ConfigTest {
 
     @Test
     void messageLimitsAreConfigurable() {
-        Config c = Config.fromEnvironment(Map.of("JREMOTED_MAX_MESSAGE_SIZE", "1000", "JREMOTED_COMPRESS_THRESHOLD", "0"));
-        assertEquals(1000, c.listenerSettings().maxMessageBytes());
+        Config c = Config.fromEnvironment(Map.of("JREMOTED_MAX_MESSAGE_SIZE", "100000", "JREMOTED_COMPRESS_THRESHOLD", "0"));
+        assertEquals(100000, c.listenerSettings().maxMessageBytes());
         assertEquals(0, c.listenerSettings().compressThresholdBytes());
         Config bad = Config.fromEnvironment(Map.of("JREMOTED_MAX_MESSAGE_SIZE", "lots"));
         assertEquals(Config.DEFAULT_MAX_MESSAGE_BYTES, bad.maxMessageBytes());
         assertEquals(1, bad.warnings().size());
+    }
+
+    @Test
+    void aMessageLimitOutsideTheSaneRangeIsClampedWithAWarning() {
+        Config tiny = Config.fromEnvironment(Map.of("JREMOTED_MAX_MESSAGE_SIZE", "1000"));
+        assertEquals(Config.MIN_MAX_MESSAGE_BYTES, tiny.maxMessageBytes());
+        assertEquals(1, tiny.warnings().size());
+        Config huge = Config.fromEnvironment(Map.of("JREMOTED_MAX_MESSAGE_SIZE", "2000000000"));
+        assertEquals(Config.MAX_MAX_MESSAGE_BYTES, huge.maxMessageBytes());
+    }
+
+    @Test
+    void connectionLimitsComeFromTheEnvironmentAndRefuseZero() {
+        Config c = Config.fromEnvironment(Map.of("JREMOTED_MAX_CLIENTS", "3",
+                "JREMOTED_MAX_PENDING_CONNECTIONS", "20", "JREMOTED_MAX_PENDING_PER_SOURCE", "5"));
+        assertEquals(new org.jremoted.transport.ConnectionLimits(20, 5, 3), c.listenerSettings().limits());
+        Config zero = Config.fromEnvironment(Map.of("JREMOTED_MAX_CLIENTS", "0"));
+        assertEquals(org.jremoted.transport.ConnectionLimits.DEFAULT_MAX_CLIENTS, zero.connectionLimits().maxClients());
+        assertEquals(1, zero.warnings().size());
     }
 
     @Test

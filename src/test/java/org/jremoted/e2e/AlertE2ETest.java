@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * {@code lrmd_alert_exec} (executor.md §3, agents.md §8) sent by Pacemaker's own client library
+ * {@code lrmd_alert_exec} (docs/executor.md §3, docs/agents.md §8) sent by Pacemaker's own client library
  * ({@code exec_alert}): the reply only acknowledges the launch, so every effect of the alert is
  * observed through what the agent itself leaves behind and through the daemon log.
  */
@@ -112,7 +112,7 @@ class AlertE2ETest {
         params.put("CRM_alert_timestamp_epoch", "1704164645");
         params.put("CRM_alert_timestamp_usec", "678000");
         params.put("CRM_notify_kind", "node");
-        // Names that are not XML names travel as <param name= value=/> children (executor.md §1.5).
+        // Names that are not XML names travel as <param name= value=/> children (docs/executor.md §1.5).
         params.put("1st_user_variable", "digits first");
         params.put(TOKEN, token);
 

@@ -192,6 +192,15 @@ final class DaemonUnderTest implements AutoCloseable {
         return process.pid();
     }
 
+    /** The whole detail log so far (empty when it cannot be read). */
+    String log() {
+        try {
+            return java.nio.file.Files.readString(logFile, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

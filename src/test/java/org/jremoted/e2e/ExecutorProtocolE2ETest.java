@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Executor messages at attribute level (executor.md §1–3) through our own
+ * Executor messages at attribute level (docs/executor.md §1–3) through our own
  * TLS-PSK client, plus the same operations through Pacemaker's client library.
  */
 @Timeout(90)
@@ -162,7 +162,7 @@ class ExecutorProtocolE2ETest {
             System.arraycopy(h, 0, both, 0, h.length);
             System.arraycopy(p, 0, both, h.length, p.length);
             c.writeRecord(both);
-            // Upstream stalls here until more bytes arrive (wire.md §3.1); a second
+            // Upstream stalls here until more bytes arrive (docs/protocol.md §3.1); a second
             // message nudges it, so the check is that the first one is answered at all.
             c.send(PskTlsTestClient.pokeXml(7));
             assertNotNull(c.await(PskTlsTestClient.replyTo(6), WAIT, null),

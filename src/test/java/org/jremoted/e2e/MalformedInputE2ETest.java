@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Broken input inside an authenticated TLS session must cost only the
- * connection that sent it (wire.md §3, §5). These are requirements on
+ * connection that sent it (docs/protocol.md §3, §5). These are requirements on
  * jremoted that deliberately go beyond upstream: the 2.1.5 C daemon keeps
  * garbage connections open and blocks on a half-received message, so it
  * fails the "closed at once" and "stalled" tests below.
@@ -88,7 +88,7 @@ class MalformedInputE2ETest {
             assertOthersStillServed(what);
         }
         assertTrue(closed, "the daemon did not close a connection that sent " + what + " within "
-                + CLOSE_WITHIN.toSeconds() + " s (wire.md §5 requires an immediate close)");
+                + CLOSE_WITHIN.toSeconds() + " s (docs/protocol.md §5 requires an immediate close)");
     }
 
     @Test

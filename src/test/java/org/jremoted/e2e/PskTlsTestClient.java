@@ -228,10 +228,20 @@ final class PskTlsTestClient implements AutoCloseable {
         }
     }
 
+    private volatile boolean paused;
+
+    /** Stops (or resumes) reading from the daemon, as a peer that no longer reads would. */
+    void pauseReading(boolean pause) {
+        paused = pause;
+    }
+
     private void readLoop() {
         InputStream in = protocol.getInputStream();
         try {
             while (true) {
+                while (paused && !socket.isClosed()) {
+                    Thread.sleep(10);
+                }
                 byte[] header = in.readNBytes(HEADER_SIZE);
                 if (header.length < HEADER_SIZE) {
                     break;
@@ -251,6 +261,8 @@ final class PskTlsTestClient implements AutoCloseable {
                 Frame f = new Frame(header, payload, null);
                 inbox.add(new Frame(header, payload, parse(f.text())));
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             readFailure = e;
         } finally {

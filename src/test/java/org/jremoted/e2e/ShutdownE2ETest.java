@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SIGTERM with a client connected: prompt, clean exit (daemon.md, signals). */
+/** SIGTERM with a client connected: prompt, clean exit (docs/daemon.md §5). */
 @Timeout(120)
 class ShutdownE2ETest {
 

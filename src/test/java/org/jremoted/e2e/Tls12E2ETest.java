@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * TLS 1.2 peers (GnuTLS older than 3.6.5, or a cluster node that switched
  * TLS 1.3 off with PCMK_tls_priorities) must be served, and serving them must
- * not disturb anyone else (wire.md §2.1). Each test gets a fresh daemon so a
+ * not disturb anyone else (docs/protocol.md §2.1). Each test gets a fresh daemon so a
  * daemon-wide side effect of one TLS 1.2 session shows up in exactly the test
  * that looks for it.
  */

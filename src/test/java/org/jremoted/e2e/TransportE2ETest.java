@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * TCP and TLS behaviour as real peers see it: Pacemaker's own client library
  * over TLS 1.3 (TLS 1.2: {@link Tls12E2ETest}), gnutls-cli, wrong keys, plain-text and silent peers
- * (wire.md §1, §2).
+ * (docs/protocol.md §1, §2).
  */
 @Timeout(120)
 class TransportE2ETest {

@@ -149,6 +149,23 @@ class ExecutorTest {
     }
 
     @Test
+    void cancellingAnOperationHeldByAHugeStartDelayLetsTheOnesBehindItRun() {
+        registerOcf("d1", 0);
+        registerOcf("d2", 0);
+        executor.exec(request("d1", "start", 0, Long.MAX_VALUE, 0));
+        exec("d1", "monitor", 0);
+        exec("d2", "monitor", 0);
+        loop.advance(1000);
+        assertEquals(List.of("d2:monitor"),
+                runner.runs().stream().map(r -> r.action.resourceId() + ":" + r.action.action()).toList(),
+                "only the delayed resource waits");
+        assertEquals(LegacyRc.OK, executor.cancel("d1", "start", 0));
+        loop.runPending();
+        assertEquals("d1", runner.last().action.resourceId());
+        assertEquals("monitor", runner.last().action.action());
+    }
+
+    @Test
     void recurringWithChangesOnlyNotifiesFirstAndChangedResults() {
         registerOcf("d1", 0);
         int callId = exec("d1", "monitor", 10000);

@@ -31,6 +31,7 @@ class MessageDecoderTest {
 
     @Test
     void unparsableMessageIsDroppedAndTheConnectionKept() {
+        org.jremoted.support.LogThrottle.resetAll();
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
         logged.start();
         Logger log = (Logger) LoggerFactory.getLogger(MessageDecoder.class);

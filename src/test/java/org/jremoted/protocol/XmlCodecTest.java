@@ -263,4 +263,34 @@ class XmlCodecTest {
         assertEquals(XmlCodec.parse(xml), XmlCodec.parse(xml.getBytes(StandardCharsets.UTF_8)));
         assertEquals(Map.of("v", "é\n"), XmlCodec.parse(xml).attributes());
     }
+
+    @Test
+    void aMessageWithMoreAttributesInAllThanTheLimitIsRefusedEvenIfEachElementIsSmall() throws Exception {
+        StringBuilder sb = new StringBuilder("<m>");
+        for (int e = 0; e < 10; e++) {
+            sb.append("<e");
+            for (int a = 0; a < 100; a++) {
+                sb.append(" a").append(a).append("=\"\"");
+            }
+            sb.append("/>");
+        }
+        byte[] xml = sb.append("</m>").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> XmlCodec.parse(xml, new XmlLimits(1000, 999)));
+        assertTrue(e.getMessage().contains("999 attributes"), e.getMessage());
+        assertEquals(10, XmlCodec.parse(xml, new XmlLimits(11, 1000)).children().size());
+    }
+
+    @Test
+    void aMessageWithMoreElementsThanTheLimitIsRefused() throws Exception {
+        byte[] xml = "<m><a/><a/><a/></m>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThrows(MalformedMessageException.class, () -> XmlCodec.parse(xml, new XmlLimits(3, 10)));
+        assertEquals(3, XmlCodec.parse(xml, new XmlLimits(4, 10)).children().size());
+    }
+
+    @Test
+    void theLimitsGrowWithTheMaximumMessageSize() {
+        assertTrue(XmlLimits.forMaxMessage(64L << 20).maxAttributes() > XmlLimits.DEFAULT.maxAttributes());
+        assertEquals(10_000, XmlLimits.forMaxMessage(1000).maxElements());
+    }
 }

@@ -253,11 +253,71 @@ class IpcProxyTest {
     @Test
     void hackerUserIsUnprivilegedButRootAndHaclusterArePrivileged() {
         assertTrue(new LocalExecutorClient(new LocalConnection(1, LocalEndpoint.LRMD, 1, 0, 0, "root"), link,
-                131072).isPrivileged());
+                131072, 1 << 20).isPrivileged());
         assertTrue(new LocalExecutorClient(new LocalConnection(1, LocalEndpoint.LRMD, 1, 189, 189, "hacluster"),
-                link, 131072).isPrivileged());
+                link, 131072, 1 << 20).isPrivileged());
         assertFalse(new LocalExecutorClient(new LocalConnection(1, LocalEndpoint.LRMD, 1, 1000, 1000, "alice"),
-                link, 131072).isPrivileged());
+                link, 131072, 1 << 20).isPrivileged());
+    }
+
+    /** A bzip2 stream of n zero bytes inside a 2.1 IPC message claiming n uncompressed bytes. */
+    private static byte[] compressedBomb(int id, int n) throws Exception {
+        java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+        try (var bz = new org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream(packed)) {
+            byte[] zeros = new byte[1 << 20];
+            for (int left = n; left > 0; left -= zeros.length) {
+                bz.write(zeros, 0, Math.min(left, zeros.length));
+            }
+        }
+        byte[] p = packed.toByteArray();
+        ByteBuffer b = ByteBuffer.allocate(40 + p.length).order(ByteOrder.nativeOrder());
+        b.putInt(0, id).putInt(8, 40 + p.length).putInt(24, n).putInt(28, p.length)
+                .putInt(32, PcmkIpcCodec.FLAG_COMPRESSED).put(36, (byte) 1);
+        b.position(40);
+        b.put(p);
+        return b.array();
+    }
+
+    @Test
+    void anUnprivilegedLrmdClientsCompressedBombIsRefusedBeforeItIsInflated() throws Exception {
+        List<String> seen = new ArrayList<>();
+        proxy.serveExecutor(new Dispatcher() {
+            @Override
+            public void connected(Client client) {
+                seen.add("connected");
+            }
+
+            @Override
+            public void received(Client client, XmlNode message) {
+                seen.add("received");
+            }
+
+            @Override
+            public void disconnected(Client client) {
+                seen.add("disconnected");
+            }
+        });
+        byte[] bomb = compressedBomb(5, 8 << 20);
+        assertTrue(bomb.length < 1000, "a few hundred bytes on the wire: " + bomb.length);
+        proxy.connected(new LocalConnection(9, LocalEndpoint.LRMD, 77, 1000, 1000, "alice"));
+        proxy.request(9, bomb);
+        assertEquals(List.of("connected"), seen, "nothing reaches the dispatcher");
+        assertEquals(List.of("disconnect 9"), link.calls);
+        PcmkIpcCodec.MalformedIpcException e = org.junit.jupiter.api.Assertions.assertThrows(
+                PcmkIpcCodec.MalformedIpcException.class,
+                () -> new PcmkIpcCodec.Assembler(PcmkIpcCodec.UNPRIVILEGED_MAX_MESSAGE_SIZE).add(bomb));
+        assertTrue(e.getMessage().contains("exceeds the limit"), e.getMessage());
+        assertEquals(0, new PcmkIpcCodec.Assembler(16 << 20).add(bomb).text().length,
+                "within a privileged client's limit it is inflated (to NULs: an empty text)");
+    }
+
+    @Test
+    void aUidWithoutPasswdEntryIsForwardedAsUnprivileged() throws Exception {
+        providers.add(provider);
+        proxy.connected(new LocalConnection(1, LocalEndpoint.CIB_RO, 4242, 4711, 4711, null));
+        only(provider.take());
+        proxy.request(1, request(1, 0x200, "<cib_command/>"));
+        assertEquals("#unprivileged", only(provider.take()).attr("lrmd_ipc_user"));
     }
 
     @Test

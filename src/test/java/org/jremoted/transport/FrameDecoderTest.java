@@ -31,6 +31,7 @@ class FrameDecoderTest {
 
     @BeforeEach
     void setUp() {
+        org.jremoted.support.LogThrottle.resetAll();
         logged.start();
         decoderLog.addAppender(logged);
         channel = new EmbeddedChannel(new FrameDecoder(LIMIT));
@@ -43,7 +44,12 @@ class FrameDecoderTest {
     }
 
     static byte[] frame(String xml) {
-        FrameCodec.EncodedFrame f = FrameCodec.encode(xml.getBytes(StandardCharsets.UTF_8), 0);
+        return frame(xml, 0);
+    }
+
+    /** The wire bytes of a message, bzip2-compressed when longer than {@code compressAbove} (0: never). */
+    static byte[] frame(String xml, int compressAbove) {
+        FrameCodec.EncodedFrame f = FrameCodec.encode(xml.getBytes(StandardCharsets.UTF_8), compressAbove);
         return concat(f.headerBytes(), f.payload());
     }
 

@@ -79,6 +79,7 @@ class X509ListenerTest {
 
     @BeforeEach
     void pki() throws GeneralSecurityException {
+        org.jremoted.support.LogThrottle.resetAll();
         ca = X509TestPki.ca("CN=jremoted test CA");
         serverCert = X509TestPki.leaf("CN=remote1", ca, Duration.ofDays(365));
         client = X509TestPki.leaf("CN=cluster-node1", ca, Duration.ofDays(365));
@@ -218,7 +219,7 @@ class X509ListenerTest {
             assertEquals(1, connected.size());
             assertEquals(connected.get(0).id(), reply.attr("lrmd_clientid"));
             assertEquals("TLSv1.3", tls.getSession().getProtocol());
-            // The header must travel in a record of its own, the payload in the next (wire.md §3.2).
+            // The header must travel in a record of its own, the payload in the next (docs/protocol.md §3.2).
             // The JDK may send a session ticket first; the reply is the last two records, each with
             // the same per-record overhead (content type, AEAD tag, any padding).
             List<Integer> records = List.copyOf(recordSizes.subList(recordsBefore, recordSizes.size()));

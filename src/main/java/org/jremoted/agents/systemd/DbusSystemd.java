@@ -299,7 +299,7 @@ public final class DbusSystemd implements SystemdApi {
     /**
      * One method call to systemd, made by hand rather than through a proxy interface: a proxy
      * turns error replies into exceptions that no longer carry the D-Bus error name, and the
-     * name is what tells "no such unit" from other failures (agents.md §5.3).
+     * name is what tells "no such unit" from other failures (docs/agents.md §5.3).
      */
     private Object call(String path, String iface, String member, String signature, Object... args)
             throws SystemdException {

@@ -9,7 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 
 /**
- * The runtime drop-in Pacemaker puts next to a unit it starts (agents.md §5.4, 3.0 layout):
+ * The runtime drop-in Pacemaker puts next to a unit it starts (docs/agents.md §5.4, 3.0 layout):
  * {@code <root>/<unit>.d/50-pacemaker.conf}, ordering the unit before pacemaker and
  * pacemaker_remote (so at host shutdown systemd stops the resource only after the daemon is gone)
  * and, for services, switching off systemd's own restarts.

@@ -1,6 +1,6 @@
 package org.jremoted.agents.systemd;
 
-/** A failed systemd call, classified the way the result mapping needs it (agents.md §5.3). */
+/** A failed systemd call, classified the way the result mapping needs it (docs/agents.md §5.3). */
 public final class SystemdException extends Exception {
     private static final long serialVersionUID = 1L;
 

@@ -9,7 +9,7 @@ import org.freedesktop.dbus.types.UInt32;
 
 /**
  * The part of systemd's manager object ({@code /org/freedesktop/systemd1}) the systemd class uses
- * (agents.md §5.1). Method names are D-Bus member names, hence the capitals.
+ * (docs/agents.md §5.1). Method names are D-Bus member names, hence the capitals.
  */
 @DBusInterfaceName("org.freedesktop.systemd1.Manager")
 @SuppressWarnings("checkstyle:MethodName")

@@ -2,7 +2,7 @@ package org.jremoted.agents.systemd;
 
 import java.util.List;
 
-/** From the resource's agent type to a systemd unit name (agents.md §5.2). */
+/** From the resource's agent type to a systemd unit name (docs/agents.md §5.2). */
 public final class UnitNames {
 
     /** Suffixes Pacemaker takes as "already a unit name"; anything else gets {@code .service}. */
