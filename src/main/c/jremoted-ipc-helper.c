@@ -28,7 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <qb/qbdefs.h>
@@ -558,6 +560,36 @@ static void fatal(const char *fmt, ...)
     shutdown_and_exit(2);
 }
 
+/*
+ * Whether another process in this network namespace already holds the
+ * abstract socket name that libqb would publish for this endpoint. libqb binds
+ * the name with a NUL first byte and the whole sockaddr_un as length; binding
+ * the same address ourselves and getting EADDRINUSE answers the question
+ * without touching the other process (a connect would start a session there).
+ * Anything else (our own probe failing for another reason) is left for
+ * qb_ipcs_run to report.
+ */
+static int name_held_elsewhere(const char *name)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return 0;
+    }
+    struct sockaddr_un addr;
+    memset(&addr, 0, sizeof(addr));
+    addr.sun_family = AF_UNIX;
+    snprintf(addr.sun_path + 1, sizeof(addr.sun_path) - 1, "%s", name);
+    int held = bind(fd, (struct sockaddr *) &addr, sizeof(addr)) != 0 && errno == EADDRINUSE;
+    close(fd);
+    return held;
+}
+
+static void name_taken(const char *name)
+{
+    fatal("IPC name %s is already held by another process in this network namespace "
+          "(another Pacemaker daemon or pacemaker-remoted running here?)", name);
+}
+
 int main(void)
 {
     prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -589,6 +621,9 @@ int main(void)
     uint32_t buffer = configured_buffer();
     for (size_t i = 0; i < N_SERVICES; i++) {
         struct service *s = &services[i];
+        if (name_held_elsewhere(s->name)) {
+            name_taken(s->name);
+        }
         s->qb = qb_ipcs_create(s->name, 0, s->force_shm ? QB_IPC_SHM : type, &handlers);
         if (s->qb == NULL) {
             fatal("Failed to create IPC server %s: %s", s->name, strerror(errno));
@@ -598,8 +633,16 @@ int main(void)
         qb_ipcs_enforce_buffer_size(s->qb, buffer);
         int rc = qb_ipcs_run(s->qb);
         if (rc != 0) {
-            qb_ipcs_unref(s->qb);
+            /*
+             * A failed qb_ipcs_run has already dropped the reference that
+             * qb_ipcs_create gave us (and so freed the service): it must be
+             * neither unreferenced nor destroyed again here.
+             */
             s->qb = NULL;
+            if (rc == -EADDRINUSE) {
+                /* Taken between the probe and the bind */
+                name_taken(s->name);
+            }
             fatal("Failed to create IPC server %s: %s", s->name, strerror(-rc));
         }
     }

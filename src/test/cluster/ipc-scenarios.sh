@@ -95,9 +95,10 @@ s_attrd_updater() {
     rm_run attrd_updater -n ipc-upd -D >/dev/null 2>&1
 }
 
-# Sessions held by the helper: unix stream sockets of the helper process.
+# Sessions held by the helper: unix stream sockets of the helper process. (The remote daemon's own
+# helper: there is no PID namespace, so other daemons' helpers on the machine are visible too.)
 helper_sockets() {
-    local pid; pid=$(in_node remote pgrep -f jremoted-ipc-helper | head -1)
+    local pid; pid=$(pgrep -P "$(remoted_pid remote)" -f jremoted-ipc-helper | head -1)
     [ -n "$pid" ] || { echo -1; return; }
     in_node remote ls -l "/proc/$pid/fd" 2>/dev/null | grep -c 'socket:'
 }
@@ -163,6 +164,77 @@ s_promotable_cleanup() {
     return 0
 }
 
+# ------------------------------------------------------------------ a local IPC name held elsewhere
+# Another libqb server (src/test/c/ipc-name-holder, standing in for a second Pacemaker daemon)
+# holds "attrd" in the third node's namespace before the daemon starts there (docs/ipc.md). The IPC
+# helper must report that once (no abort: the old helper died on libqb's reference-count
+# assertion and was restarted every 5 s), be tried again after 5, 10, 20 s, and the daemon must
+# serve remote clients meanwhile; once the name is free the endpoints come back at the next try.
+# Runs in the standalone suite only (run.sh uses the third node for its wrong-key scenarios).
+helper_starts_ms() {   # launch times of the helper, epoch ms, from the daemon's debug log
+    grep 'debug: Started .*jremoted-ipc-helper (pid' "$1" 2>/dev/null | awk '{print $1, $2, $3}' |
+        while read -r stamp; do date -d "$stamp" +%s%3N; done
+}
+helper_started_times() { [ "$(helper_starts_ms "$1" | wc -l)" -ge "$2" ]; }
+s_name_held_elsewhere() {
+    local d bin key log held_line holder_pid out fails=0 polls=0 starts gap want i
+    d=$(node_dir bad) bin=$RESULTS/bin log=$(node_dir bad)/remoted.log
+    make -s -C "$IPC_ROOT/src/test/c" OUT="$bin" >"$RESULTS/make-test-c.log" 2>&1 ||
+        return $(fail "cannot build the test programs: $(tail -3 "$RESULTS/make-test-c.log")")
+    start_holder bad "$BAD_NS" "$BAD_NODE" || return $(fail "third node namespace")
+    key=$d/authkey
+    cp "$(node_dir cluster)/etc-pacemaker/authkey" "$key"
+    spawn_in_node bad "$d/name-holder.pid" "$d/name-holder.out" "$bin/ipc-name-holder" attrd ||
+        return $(fail "ipc-name-holder did not start")
+    holder_pid=$(cat "$d/name-holder.pid")
+    wait_for 10 "ipc-name-holder to publish attrd" grep -q '^ready' "$d/name-holder.out" ||
+        return $(fail "ipc-name-holder: $(cat "$d/name-holder.out")")
+    REMOTE_DEBUG=yes start_remoted bad "$key" || return $(fail "the daemon did not start next to the name holder")
+
+    # Three helper starts (0, +5, +10 s) while a good client signs on through Pacemaker's library
+    local deadline=$(( $(now_ms) + 30000 ))
+    while [ "$(helper_starts_ms "$log" | wc -l)" -lt 3 ] && [ "$(now_ms)" -lt "$deadline" ]; do
+        out=$(cl env PCMK_authkey_location="$key" timeout 20 "$bin/lrmd-client" -H "$BAD_IP" -p "$REMOTE_PORT" poke 2>&1)
+        polls=$((polls + 1))
+        grep -q '^ok=1' <<<"$out" || { fails=$((fails + 1)); log "sign-on failed: $out"; }
+        sleep 1
+    done
+    remoted_alive bad || return $(fail "the daemon exited (status $(remoted_exit_status bad)) while the name was held")
+    [ "$fails" -eq 0 ] && [ "$polls" -ge 5 ] || return $(fail "$fails of $polls remote sign-ons failed while the name was held")
+    held_line=$(grep -c 'error: Local IPC endpoints unavailable: IPC name attrd is already held by another process' "$log")
+    [ "$held_line" -eq 1 ] || return $(fail "the 'name held' error was logged $held_line times, expected once")
+    grep -qE 'Assertion|qb_ipcs_unref|status 134|core dumped' "$log" "$d/remoted.out" &&
+        return $(fail "the helper aborted: $(grep -hE 'Assertion|status 134' "$log" "$d/remoted.out" | head -2)")
+    grep -q 'Could not bind' "$log" && return $(fail "libqb's bind error reached the log (the probe should have caught it)")
+
+    # Free the name: the next try (20 s after the third) publishes the endpoints
+    stop_pid "$holder_pid" 5
+    wait_for 30 "the endpoints to come back" grep -q 'Local IPC endpoints published' "$log" ||
+        return $(fail "the endpoints did not come back after the name was freed")
+    grep -q 'running again after 3 failed starts' "$log" || return $(fail "no 'running again after 3 failed starts' line")
+    mapfile -t starts < <(helper_starts_ms "$log")
+    [ "${#starts[@]}" -eq 4 ] || return $(fail "${#starts[@]} helper starts, expected 4 (0, +5, +10, +20 s)")
+    for i in 1 2 3; do
+        gap=$(( starts[i] - starts[i - 1] )) want=$(( 5000 << (i - 1) ))
+        # at least the back-off; at most a second late on a loaded machine
+        [ "$gap" -ge $((want - 50)) ] && [ "$gap" -le $((want + 1500)) ] ||
+            return $(fail "restart $i came ${gap} ms after the previous start, expected ${want} ms")
+    done
+    # A local tool reaches the helper again (refused: the third node has no cluster connection)
+    in_node bad timeout 10 cibadmin -Q >/dev/null 2>&1
+    wait_for 5 "refusal log line" grep -q 'Cannot proxy IPC connection from uid 0 gid 0 to cib_rw because not connected to cluster' "$log" ||
+        return $(fail "cibadmin on the third node did not reach the helper")
+    [ "$(grep -c 'error: Local IPC endpoints unavailable' "$log")" -eq 1 ] || return $(fail "more 'unavailable' lines than one")
+    log "helper starts at +0, +$(( (starts[1] - starts[0]) )), +$(( starts[2] - starts[0] )), +$(( starts[3] - starts[0] )) ms; $polls sign-ons, all good"
+}
+
+s_name_held_cleanup() {
+    local pid; pid=$(cat "$(node_dir bad)/name-holder.pid" 2>/dev/null)
+    [ -n "$pid" ] && stop_pid "$pid" 5
+    stop_remoted bad 30
+    return 0
+}
+
 # With a provider connected (the remote node online). Call after the remote node is up.
 ipc_scenarios_run() {
     ipc_check crm_node_name s_crm_node
@@ -210,6 +282,8 @@ ipc_standalone() {
     wait_for 90 "$RM_NODE online" node_online "$RM_NODE" || die "remote node never came online"
     ipc_check pacemakerd_refused_tools_still_work s_pacemakerd_refused
     ipc_scenarios_run
+    ipc_check name_held_elsewhere_reported_once_and_retried s_name_held_elsewhere
+    s_name_held_cleanup
 
     if [ $keep -eq 0 ]; then
         stop_remoted remote 30

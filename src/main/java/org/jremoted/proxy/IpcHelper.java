@@ -23,32 +23,38 @@ import org.slf4j.LoggerFactory;
  * Runs {@code jremoted-ipc-helper}, the small libqb program that publishes the local IPC
  * endpoints (docs/ipc.md), and talks to it over its stdin/stdout. A reader thread turns frames
  * into {@link LocalIpcListener} calls on the loop; a writer thread keeps the loop from ever
- * blocking on the pipe. If the helper dies unexpectedly it is restarted after a pause; if it
- * reports a fatal start-up error (another Pacemaker owns the names) it is not.
+ * blocking on the pipe. Whenever the helper ends without being asked to (a crash, or a fatal
+ * start-up error such as another Pacemaker holding the names) it is started again after a pause
+ * that grows with every failure in a row ({@link HelperRestartPolicy}); the reason is logged once,
+ * not once per attempt.
  */
 public final class IpcHelper implements LocalIpcLink {
     private static final Logger log = LoggerFactory.getLogger(IpcHelper.class);
 
     public static final String BINARY_NAME = "jremoted-ipc-helper";
-    public static final long DEFAULT_RESTART_DELAY_MS = 5_000;
     private static final byte[] STOP = new byte[0];
 
     private final Path binary;
     private final LoopScheduler loop;
     private final LocalIpcListener listener;
-    private final long restartDelayMs;
+    private final HelperRestartPolicy restarts;
 
     // loop thread only
     private volatile Instance current;
     private boolean providerAvailable;
     private volatile boolean stopped;
     private LoopScheduler.Timer restartTimer;
+    private int launches;
 
-    public IpcHelper(Path binary, LoopScheduler loop, LocalIpcListener listener, long restartDelayMs) {
+    public IpcHelper(Path binary, LoopScheduler loop, LocalIpcListener listener) {
+        this(binary, loop, listener, new HelperRestartPolicy());
+    }
+
+    IpcHelper(Path binary, LoopScheduler loop, LocalIpcListener listener, HelperRestartPolicy restarts) {
         this.binary = binary;
         this.loop = loop;
         this.listener = listener;
-        this.restartDelayMs = restartDelayMs;
+        this.restarts = restarts;
     }
 
     /**
@@ -103,6 +109,11 @@ public final class IpcHelper implements LocalIpcLink {
         return current != null;
     }
 
+    /** How many helper processes were started so far (loop thread). */
+    int launches() {
+        return launches;
+    }
+
     @Override
     public void providerAvailable(boolean available) {
         providerAvailable = available;
@@ -144,8 +155,10 @@ public final class IpcHelper implements LocalIpcLink {
                     + "will not work on this node", binary, e.getMessage());
             return;
         }
+        launches++;
         Instance i = new Instance(process);
         current = i;
+        restarts.started();
         // The first thing the new helper learns, before any client can connect
         i.outgoing.add(new HelperFrame(HelperFrame.PROVIDER, 0,
                 new byte[] {(byte) (providerAvailable ? 1 : 0)}).encode());
@@ -163,24 +176,62 @@ public final class IpcHelper implements LocalIpcLink {
             return;
         }
         String reason = fatal != null ? fatal : "helper exited (" + exit + ")";
-        listener.lost(reason);
-        if (fatal != null) {
-            log.error("Local IPC endpoints unavailable: {}. Verify pacemaker and pacemaker_remote are not both "
-                    + "enabled; local cluster tools will not work on this node", fatal);
-            return;
+        if (i.published) {
+            // Only a helper that published its endpoints can have had connections
+            listener.lost(reason);
         }
-        log.error("Local IPC helper {}; restarting it in {} ms", reason, restartDelayMs);
+        HelperRestartPolicy.Restart r = restarts.ended(nowMs(), reason);
+        String next = seconds(r.delayMs());
+        switch (r.report()) {
+            case NEW -> {
+                if (fatal != null) {
+                    log.error("Local IPC endpoints unavailable: {}. Verify pacemaker and pacemaker_remote are not "
+                            + "both running on this node; local cluster tools (crm_attribute, crm_master, crm_mon, "
+                            + "cibadmin) will not work here until then. Trying again in {}, then less and less often "
+                            + "(at most every {})", fatal, next, seconds(HelperRestartPolicy.MAX_DELAY_MS));
+                } else {
+                    log.error("Local IPC {}; restarting it in {}", reason, next);
+                }
+            }
+            case REMINDER -> log.warn("Local IPC endpoints still unavailable after {} attempts in a row ({} not logged): "
+                    + "{}; next attempt in {}", r.failuresInRow(), r.quietSinceReport(), reason, next);
+            case QUIET -> log.debug("Local IPC helper ended again ({} in a row): {}; next attempt in {}",
+                    r.failuresInRow(), reason, next);
+        }
         restartTimer = loop.schedule(() -> {
             restartTimer = null;
             if (!stopped && current == null) {
                 launch();
             }
-        }, restartDelayMs);
+        }, r.delayMs());
     }
 
-    private void deliver(HelperFrame f) throws IOException {
+    /** Called on the loop when an instance has published its endpoints. */
+    private void published(Instance i) {
+        if (current != i) {
+            return;
+        }
+        int failures = restarts.ready(nowMs());
+        if (failures > 0) {
+            log.info("Local IPC helper running again after {} failed start{}", failures, failures == 1 ? "" : "s");
+        }
+        listener.ready();
+    }
+
+    private long nowMs() {
+        return loop.monotonicNanos() / 1_000_000L;
+    }
+
+    private static String seconds(long ms) {
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
+    }
+
+    private void deliver(Instance i, HelperFrame f) throws IOException {
         switch (f.type()) {
-            case HelperFrame.READY -> loop.execute(listener::ready);
+            case HelperFrame.READY -> {
+                i.published = true;
+                loop.execute(() -> published(i));
+            }
             case HelperFrame.CONNECTED -> {
                 LocalConnection c = f.connectedPayload();
                 loop.execute(() -> listener.connected(c));
@@ -200,6 +251,8 @@ public final class IpcHelper implements LocalIpcLink {
         final Process process;
         final LinkedBlockingQueue<byte[]> outgoing = new LinkedBlockingQueue<>();
         volatile boolean stopping;
+        /** READY seen (set by the reader thread before it queues anything that follows READY). */
+        volatile boolean published;
 
         Instance(Process process) {
             this.process = process;
@@ -290,7 +343,7 @@ public final class IpcHelper implements LocalIpcLink {
                     if (f.type() == HelperFrame.FATAL) {
                         fatal = f.text();
                     } else {
-                        deliver(f);
+                        deliver(this, f);
                     }
                 }
             } catch (IOException e) {

@@ -37,7 +37,7 @@ public final class LocalIpc {
                     + "will not work on this node", IpcHelper.BINARY_NAME);
             return new LocalIpc(null);
         }
-        IpcHelper helper = new IpcHelper(binary.get(), loop, proxy, IpcHelper.DEFAULT_RESTART_DELAY_MS);
+        IpcHelper helper = new IpcHelper(binary.get(), loop, proxy);
         proxy.attach(helper);
         loop.execute(helper::start);
         return new LocalIpc(helper);
