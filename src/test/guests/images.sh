@@ -8,12 +8,12 @@ GUEST_ROOT=$GUEST_CACHE/bookworm-root
 GUEST_MIRROR=${GUEST_MIRROR:-http://deb.debian.org/debian}
 # What the root gets besides minbase: a kernel and systemd for the virtual machine (systemd-sysv,
 # udev, linux-image-amd64 with its initramfs, the guest agent the suite uses to reach inside), the
-# runtime the .deb pulls in (default-jre-headless, adduser), tini for the container's PID 1, and
+# runtime the .deb pulls in (default-jre-headless, adduser, libqb100 for the IPC helper), tini for the container's PID 1, and
 # the agents the resources inside run (ocf:pacemaker:Dummy).
 GUEST_PKGS=(systemd-sysv udev dbus linux-image-amd64 initramfs-tools qemu-guest-agent iproute2 procps
-            tini default-jre-headless adduser resource-agents pacemaker-resource-agents)
+            tini default-jre-headless adduser libqb100 resource-agents pacemaker-resource-agents)
 # Bump when GUEST_PKGS or the preparation below changes: an older cached root is rebuilt.
-GUEST_ROOT_VERSION=1
+GUEST_ROOT_VERSION=2
 
 # ensure_guest_root: build $GUEST_ROOT once (debootstrap + apt-get, a few minutes, needs the
 # Debian mirror). Serialised by a lock in the cache directory; later runs only check the marker.
