@@ -186,8 +186,7 @@ public record Config(
             "PCMK_trace_files", "trace logging is chosen with PCMK_debug or -V",
             "PCMK_trace_formats", "trace logging is chosen with PCMK_debug or -V",
             "PCMK_trace_tags", "trace logging is chosen with PCMK_debug or -V",
-            "PCMK_trace_blackbox", "there is no blackbox trace buffer",
-            "PCMK_ipc_type", "local IPC always uses libqb's default server type");
+            "PCMK_trace_blackbox", "there is no blackbox trace buffer");
 
     /** One line per ignored variable that is set, in name order. */
     public static List<String> ignoredSettings(Map<String, String> env) {

@@ -135,5 +135,7 @@ class ConfigTest {
         assertTrue(lines.get(0).startsWith("PCMK_dh_max_bits is set but has no effect"), lines.get(0));
         assertTrue(lines.get(1).startsWith("PCMK_trace_functions"), lines.get(1));
         assertTrue(Config.ignoredSettings(Map.of()).isEmpty());
+        // The IPC helper honours it (docs/daemon.md §2), so it must not be called ignored.
+        assertTrue(Config.ignoredSettings(Map.of("PCMK_ipc_type", "socket")).isEmpty());
     }
 }
