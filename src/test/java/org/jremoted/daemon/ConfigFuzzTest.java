@@ -17,8 +17,7 @@ import org.jremoted.proxy.PcmkIpcCodec;
 import org.jremoted.transport.FrameDecoder;
 import org.jremoted.transport.FrameEncoder;
 import org.jremoted.transport.ListenerSettings;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Fuzz target for reading the daemon's environment (docs/fuzzing.md). jremoted parses no
@@ -28,17 +27,9 @@ import org.junit.jupiter.api.BeforeAll;
  * environment at start-up must cope with the result. Seeds: etc/sysconfig/pacemaker with its
  * settings switched on, and variants with unusual values.
  */
+@ExtendWith(FuzzLogs.class)
 class ConfigFuzzTest {
 
-    @BeforeAll
-    static void quiet() {
-        FuzzLogs.silence();
-    }
-
-    @AfterAll
-    static void loud() {
-        FuzzLogs.restore();
-    }
 
     @FuzzTest
     void anyEnvironmentFileGivesAConfigurationTheDaemonCanStartWith(byte[] file) {

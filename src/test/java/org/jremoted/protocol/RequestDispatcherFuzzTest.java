@@ -25,8 +25,7 @@ import org.jremoted.executor.fakes.FakeClient;
 import org.jremoted.executor.fakes.FakeLoop;
 import org.jremoted.executor.fakes.FakeRunner;
 import org.jremoted.fuzzing.FuzzLogs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Fuzz target for the request dispatcher (docs/fuzzing.md): random request sequences from a
@@ -41,6 +40,7 @@ import org.junit.jupiter.api.BeforeAll;
  * replies; nothing the inputs could not have created is tracked; an operation given up as timed
  * out did run for its timeout.
  */
+@ExtendWith(FuzzLogs.class)
 class RequestDispatcherFuzzTest {
 
     private static final List<XmlNode> TRACE_REQUESTS = traceRequests();
@@ -72,15 +72,6 @@ class RequestDispatcherFuzzTest {
      */
     private static final long MAX_LEAP_MS = 10L * 365 * 86_400_000L;
 
-    @BeforeAll
-    static void quiet() {
-        FuzzLogs.silence();
-    }
-
-    @AfterAll
-    static void loud() {
-        FuzzLogs.restore();
-    }
 
     /** A local client that runs as root or hacluster. */
     private static final class PrivilegedLocalClient extends FakeClient {

@@ -9,23 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jremoted.fuzzing.FuzzLogs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Fuzz targets for the XML codec (docs/fuzzing.md). Seeds: every message of the captured traces.
  */
+@ExtendWith(FuzzLogs.class)
 class XmlCodecFuzzTest {
 
-    @BeforeAll
-    static void quiet() {
-        FuzzLogs.silence();
-    }
-
-    @AfterAll
-    static void loud() {
-        FuzzLogs.restore();
-    }
 
     /**
      * Whatever a peer sends either is refused as malformed or parses to a tree that our writer can

@@ -19,29 +19,20 @@ import org.jremoted.fuzzing.FuzzLogs;
 import org.jremoted.proxy.PcmkIpcCodec.Dialect;
 import org.jremoted.proxy.PcmkIpcCodec.MalformedIpcException;
 import org.jremoted.proxy.PcmkIpcCodec.Message;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Fuzz targets for the local IPC codec: Pacemaker's message layer inside libqb messages, and the
  * frames between the daemon and its IPC helper (docs/fuzzing.md). Seeds: the captured traces'
  * messages encoded in both dialects, whole and in parts, and helper frames carrying them.
  */
+@ExtendWith(FuzzLogs.class)
 class PcmkIpcFuzzTest {
 
     /** Flags our callers pass to {@link PcmkIpcCodec#encode}; the framing bits are the codec's own. */
     private static final int FRAMING_FLAGS = PcmkIpcCodec.FLAG_COMPRESSED | PcmkIpcCodec.FLAG_MULTIPART
             | PcmkIpcCodec.FLAG_MULTIPART_END;
 
-    @BeforeAll
-    static void quiet() {
-        FuzzLogs.silence();
-    }
-
-    @AfterAll
-    static void loud() {
-        FuzzLogs.restore();
-    }
 
     /**
      * A local client's byte stream, cut into libqb messages by their own size field: each message

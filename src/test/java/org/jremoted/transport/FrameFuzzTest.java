@@ -17,14 +17,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.jremoted.fuzzing.FuzzLogs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Fuzz targets for the 40-byte frame header and the payload (bzip2 included), through the same
  * Netty decoder the daemon uses (docs/fuzzing.md). The seed corpus holds the cluster's messages
  * of the captured traces, framed as on the wire, and compressed variants of them.
  */
+@ExtendWith(FuzzLogs.class)
 class FrameFuzzTest {
 
     /** The daemon's default maximum message size. */
@@ -33,15 +33,6 @@ class FrameFuzzTest {
     /** Limits a run may pick; the first (picked by an all-zero tail) fits every captured message. */
     private static final int[] LIMITS = {64 * 1024, FrameHeader.LENGTH, FrameHeader.LENGTH + 1, 1000, 1024 * 1024};
 
-    @BeforeAll
-    static void quiet() {
-        FuzzLogs.silence();
-    }
-
-    @AfterAll
-    static void loud() {
-        FuzzLogs.restore();
-    }
 
     @FuzzTest
     void anAcceptedHeaderIsWithinItsLimitsAndEncodesBackToTheSameBytes(byte[] input) throws Exception {
