@@ -172,7 +172,10 @@ class AlertE2ETest {
         String id = "e2e-slow-" + UUID.randomUUID();
         List<Long> started = new ArrayList<>();
         try {
-            LrmdClient.Result r = alert(id, slow, 1000, Map.of("CRM_alert_kind", "node"));
+            // 2 s, not 1: liblrmd waits for the reply with the alert's timeout, counted in whole
+            // seconds of time(), so a 1 s timeout that crosses a second boundary leaves it 0 ms
+            // and the library reports ETIME (-62) although the daemon answered at once.
+            LrmdClient.Result r = alert(id, slow, 2000, Map.of("CRM_alert_kind", "node"));
             assertTrue(r.ok(), r.describe() + "\n" + daemon.diagnostics());
             assertEquals(0, r.getInt("alert_rc"), r.describe());
             assertTrue(E2E.waitFor(() -> Files.exists(pids), RECORD_WAIT, STEP),
@@ -180,9 +183,9 @@ class AlertE2ETest {
             for (String pid : Files.readString(pids).trim().split("\\s+")) {
                 started.add(Long.parseLong(pid));
             }
-            // Without a kill the agent would run for a minute; 1 s timeout plus a generous margin.
+            // Without a kill the agent would run for a minute; 2 s timeout plus a generous margin.
             assertTrue(E2E.waitFor(() -> started.stream().noneMatch(AlertE2ETest::alive), Duration.ofSeconds(20),
-                    STEP), "agent shell and its sleep " + started + " still run long after the 1 s timeout\n"
+                    STEP), "agent shell and its sleep " + started + " still run long after the 2 s timeout\n"
                     + daemon.diagnostics());
             assertFalse(Files.exists(after), "the agent got past its sleep: it was not killed");
             if (!E2E.isCDaemon()) {
