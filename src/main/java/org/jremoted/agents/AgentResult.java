@@ -15,4 +15,44 @@ public record AgentResult(int exitStatus, ExecutionStatus executionStatus, Strin
     public static AgentResult error(int exitStatus, ExecutionStatus status, String reason) {
         return new AgentResult(exitStatus, status, null, reason);
     }
+
+    /**
+     * A duration the way Pacemaker writes it in messages: {@code 2s}, {@code 1m30s},
+     * {@code 3.333s}, {@code 1000ms}. Each unit is used only when the remainder strictly exceeds
+     * it, which is why exactly one second is written {@code 1000ms} and exactly one minute
+     * {@code 60s} — upstream's output, kept for identical messages.
+     */
+    public static String readableInterval(long ms) {
+        final long second = 1000;
+        final long minute = 60 * second;
+        final long hour = 60 * minute;
+        final long day = 24 * hour;
+        StringBuilder sb = new StringBuilder();
+        long rest = ms;
+        if (rest > day) {
+            sb.append(rest / day).append('d');
+            rest %= day;
+        }
+        if (rest > hour) {
+            sb.append(rest / hour).append('h');
+            rest %= hour;
+        }
+        if (rest > minute) {
+            sb.append(rest / minute).append('m');
+            rest %= minute;
+        }
+        if (rest > second) {
+            sb.append(rest / second);
+            rest %= second;
+            if (rest > 0) {
+                sb.append('.').append(String.format("%03d", rest));
+            }
+            sb.append('s');
+        } else if (rest > 0) {
+            sb.append(rest).append("ms");
+        } else if (sb.length() == 0) {
+            sb.append("0s");
+        }
+        return sb.toString();
+    }
 }

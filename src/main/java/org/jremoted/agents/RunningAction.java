@@ -16,4 +16,20 @@ public interface RunningAction {
      * completes once the process is gone. Calling it again, or after completion, does nothing.
      */
     void cancel();
+
+    /** An action that ended before it began: its result is known at once, and cancel does nothing. */
+    static RunningAction done(AgentResult result) {
+        CompletableFuture<AgentResult> f = CompletableFuture.completedFuture(result);
+        return new RunningAction() {
+            @Override
+            public CompletableFuture<AgentResult> result() {
+                return f;
+            }
+
+            @Override
+            public void cancel() {
+                // already over
+            }
+        };
+    }
 }

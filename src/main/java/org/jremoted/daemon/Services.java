@@ -2,10 +2,10 @@ package org.jremoted.daemon;
 
 import io.netty.channel.EventLoop;
 import java.util.function.IntConsumer;
-import org.jremoted.agents.AgentClasses;
-import org.jremoted.agents.ChildSettings;
-import org.jremoted.agents.OcfAgent;
+import org.jremoted.agents.classes.AgentClasses;
+import org.jremoted.agents.exec.OcfAgent;
 import org.jremoted.executor.LoopScheduler;
+import org.jremoted.process.ChildSettings;
 import org.jremoted.protocol.Dispatcher;
 import org.jremoted.protocol.RequestDispatcher;
 import org.jremoted.protocol.WatchdogCheck;

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jremoted.agents.AgentResult;
-import org.jremoted.agents.AlertAgent;
+import org.jremoted.agents.exec.AlertAgent;
 import org.jremoted.agents.ExecutionStatus;
 import org.jremoted.agents.RunningAction;
 import org.slf4j.Logger;

@@ -28,7 +28,6 @@ public final class Executor {
     private static final Logger log = LoggerFactory.getLogger(Executor.class);
 
     static final String STONITH_REASON = "Fencing resources cannot run on Pacemaker Remote nodes";
-    static final String MISSING_INFO_REASON = "Required agent or action information missing";
     /**
      * How long after its timeout a run may stay silent before we give up on the runner: the
      * runner enforces the timeout itself, this only keeps a broken runner from wedging a resource.
@@ -411,15 +410,14 @@ public final class Executor {
             log.info("executing - rsc:{} action:{} call_id:{}", d.id(), op.action, op.callId);
         }
 
-        AgentResult immediate = null;
+        AgentAction action = new AgentAction(d.id(), d.standard(), d.provider(), d.type(), op.action,
+                op.intervalMs, op.timeoutMs, op.parameters);
+        // Checked here once for every class, so that no runner has to (docs/agents.md §1.2).
+        AgentResult immediate = action.missingInformation();
         AgentRunner runner = null;
-        if (d.standard() == null || d.type() == null || op.action == null
-                || ("ocf".equalsIgnoreCase(d.standard()) && d.provider() == null)) {
-            immediate = AgentResult.error(ExitStatus.UNKNOWN_ERROR, ExecutionStatus.ERROR_FATAL,
-                    MISSING_INFO_REASON);
-        } else if ("stonith".equalsIgnoreCase(d.standard())) {
+        if (immediate == null && "stonith".equalsIgnoreCase(d.standard())) {
             immediate = stonithResult(op);
-        } else {
+        } else if (immediate == null) {
             runner = agents.runnerFor(d.standard());
             if (runner == null) {
                 immediate = AgentResult.error(ExitStatus.NOT_INSTALLED, ExecutionStatus.NOT_INSTALLED,
@@ -431,8 +429,6 @@ public final class Executor {
             loop.execute(() -> runFinished(op, generation, result, null));
             return;
         }
-        AgentAction action = new AgentAction(d.id(), d.standard(), d.provider(), d.type(), op.action,
-                op.intervalMs, op.timeoutMs, op.parameters);
         RunningAction running;
         try {
             running = runner.start(action);

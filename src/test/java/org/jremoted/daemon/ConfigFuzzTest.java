@@ -9,7 +9,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.jremoted.agents.ChildSettings;
+import org.jremoted.process.ChildSettings;
 import org.jremoted.fuzzing.FuzzLogs;
 import org.jremoted.proxy.SchemaDownload;
 import org.jremoted.protocol.Values;

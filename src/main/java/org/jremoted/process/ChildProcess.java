@@ -1,4 +1,4 @@
-package org.jremoted.agents;
+package org.jremoted.process;
 
 import com.sun.jna.Memory;
 import java.io.ByteArrayOutputStream;
@@ -274,13 +274,13 @@ public final class ChildProcess {
             int rc;
             do {
                 rc = Posix.C.waitpid(pid, status, Posix.WNOHANG);
-            } while (rc < 0 && Posix.errno() == Posix.EINTR);
+            } while (rc < 0 && Posix.errno() == Errno.EINTR);
             if (rc == 0) {
                 return false;
             }
             if (rc < 0) {
                 log.error("Could not collect the exit status of {} (PID {}): {}", request.description(), pid,
-                        Posix.describeErrno(Posix.errno()));
+                        Errno.describe(Posix.errno()));
                 waitStatus = -1;
             } else {
                 waitStatus = status.getInt(0);

@@ -1,4 +1,4 @@
-package org.jremoted.agents;
+package org.jremoted.agents.exec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,6 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jremoted.agents.AgentResult;
+import org.jremoted.agents.ExecutionStatus;
+import org.jremoted.agents.ExitStatus;
+import org.jremoted.agents.RunningAction;
+import org.jremoted.process.ChildLauncher;
+import org.jremoted.process.ChildProcess;
+import org.jremoted.process.ChildSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,14 +73,14 @@ public final class AlertAgent {
             String detail = path.isEmpty() ? "empty alert path"
                     : path + ": " + (!executable.isAbsolute() ? "Not an absolute path"
                     : Files.exists(executable) ? "Not a regular file" : "No such file or directory");
-            return OcfAgent.Running.done(AgentResult.error(ExitStatus.NOT_INSTALLED, ExecutionStatus.NOT_INSTALLED,
+            return RunningAction.done(AgentResult.error(ExitStatus.NOT_INSTALLED, ExecutionStatus.NOT_INSTALLED,
                     detail));
         }
         Credentials credentials = null;
         if (user != null && runningAsRoot()) {
             credentials = lookUp(user);
             if (credentials == null) {
-                return OcfAgent.Running.done(AgentResult.error(ExitStatus.INSUFFICIENT_PRIV, ExecutionStatus.ERROR,
+                return RunningAction.done(AgentResult.error(ExitStatus.INSUFFICIENT_PRIV, ExecutionStatus.ERROR,
                         "Could not find user " + user + " to run the alert agent as"));
             }
         }
@@ -92,7 +99,7 @@ public final class AlertAgent {
         ChildProcess child = launcher.start(request);
         boolean wrapped = credentials != null;
         CompletableFuture<AgentResult> result = child.outcome().thenApply(o -> toResult(o, timeoutMs, wrapped));
-        return new OcfAgent.Running(result, child);
+        return new RunningChild(result, child);
     }
 
     static AgentResult toResult(ChildProcess.Outcome o, long timeoutMs, boolean wrapped) {

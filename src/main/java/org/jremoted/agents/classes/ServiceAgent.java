@@ -1,6 +1,15 @@
-package org.jremoted.agents;
+package org.jremoted.agents.classes;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.jremoted.agents.AgentAction;
+import org.jremoted.agents.AgentResult;
+import org.jremoted.agents.AgentRunner;
+import org.jremoted.agents.ExecutionStatus;
+import org.jremoted.agents.ExitStatus;
+import org.jremoted.agents.RunningAction;
+import org.jremoted.agents.exec.LsbAgent;
+import org.jremoted.agents.systemd.SystemdAgent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,29 +27,26 @@ public final class ServiceAgent implements AgentRunner {
     private static final Logger log = LoggerFactory.getLogger(ServiceAgent.class);
 
     private final LsbAgent lsb;
-    private final SystemdAgent systemd;
+    private final Supplier<SystemdAgent> systemd;
 
-    public ServiceAgent(LsbAgent lsb, SystemdAgent systemd) {
+    /** @param systemd the systemd class, asked for only when a service has no init script */
+    public ServiceAgent(LsbAgent lsb, Supplier<SystemdAgent> systemd) {
         this.lsb = lsb;
         this.systemd = systemd;
     }
 
     @Override
     public RunningAction start(AgentAction action) {
-        if (action.type() == null || action.type().isEmpty() || action.action() == null
-                || action.resourceId() == null) {
-            return OcfAgent.Running.done(AgentResult.error(ExitStatus.UNKNOWN_ERROR,
-                    ExecutionStatus.ERROR_FATAL, OcfAgent.MISSING_INFORMATION));
-        }
         if (lsb.scriptExists(action.type())) {
             return lsb.start(as(action, "lsb"));
         }
         Deferred deferred = new Deferred();
-        systemd.unitExists(action.type()).whenComplete((exists, failure) -> {
+        SystemdAgent units = systemd.get();
+        units.unitExists(action.type()).whenComplete((exists, failure) -> {
             AgentRunner chosen;
             AgentAction concrete;
             if (Boolean.TRUE.equals(exists)) {
-                chosen = systemd;
+                chosen = units;
                 concrete = as(action, "systemd");
             } else {
                 log.info("Assuming resource class lsb for agent {} for {}", action.type(), action.resourceId());

@@ -1,4 +1,4 @@
-package org.jremoted.agents;
+package org.jremoted.process;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * variables. Only the request's variables are encoded and copied per spawn; the base ones (~30,
  * with long values such as PATH) are passed by address.
  */
-final class AgentEnvironment {
+final class ChildEnvironment {
 
-    private static final Logger log = LoggerFactory.getLogger(AgentEnvironment.class);
+    private static final Logger log = LoggerFactory.getLogger(ChildEnvironment.class);
 
     /** Linux MAX_ARG_STRLEN: one argv/envp string, including its NUL. */
     static final int MAX_ARG_STRLEN = 32 * 4096;
@@ -35,7 +35,7 @@ final class AgentEnvironment {
     private final Memory block;
 
     /** {@code base} in its iteration order, which is the order agents see. */
-    AgentEnvironment(Map<String, String> base) {
+    ChildEnvironment(Map<String, String> base) {
         int n = base.size();
         names = new String[n];
         addresses = new long[n];
@@ -197,7 +197,7 @@ final class AgentEnvironment {
     }
 
     private static void tooLarge(ChildProcess child, String name, int length) {
-        child.spawnFailed(Posix.E2BIG, "Environment variable " + name + " is too large (" + length
+        child.spawnFailed(Errno.E2BIG, "Environment variable " + name + " is too large (" + length
                 + " bytes, Linux allows at most " + (MAX_ARG_STRLEN - 1) + " per variable including its name)");
     }
 

@@ -1,16 +1,21 @@
-package org.jremoted.agents;
+package org.jremoted.agents.exec;
 
-import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jremoted.agents.AgentAction;
+import org.jremoted.agents.AgentResult;
+import org.jremoted.agents.AgentRunner;
+import org.jremoted.agents.ExecutionStatus;
+import org.jremoted.agents.ExitStatus;
+import org.jremoted.agents.RunningAction;
+import org.jremoted.process.ChildLauncher;
+import org.jremoted.process.ChildProcess;
+import org.jremoted.process.ChildSettings;
+import org.jremoted.process.Errno;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,20 +89,16 @@ public final class LsbAgent implements AgentRunner {
 
     @Override
     public RunningAction start(AgentAction action) {
-        if (isBlank(action.resourceId()) || isBlank(action.type()) || isBlank(action.action())) {
-            return OcfAgent.Running.done(AgentResult.error(ExitStatus.UNKNOWN_ERROR,
-                    ExecutionStatus.ERROR_FATAL, OcfAgent.MISSING_INFORMATION));
-        }
         Path script = scriptPath(action.type());
         if (script == null) {
             // Not a file name in the init directory, so it cannot be installed on any node.
-            return OcfAgent.Running.done(AgentResult.error(ExitStatus.NOT_INSTALLED,
+            return RunningAction.done(AgentResult.error(ExitStatus.NOT_INSTALLED,
                     ExecutionStatus.ERROR_FATAL, "Invalid LSB script name '"
                             + action.type().replace('\0', '?') + "'"));
         }
         AgentResult missing = checkScript(script);
         if (missing != null) {
-            return OcfAgent.Running.done(missing);
+            return RunningAction.done(missing);
         }
         String requested = action.action();
         boolean statusAction = isStatus(requested);
@@ -117,7 +118,7 @@ public final class LsbAgent implements AgentRunner {
                 return AgentResult.error(ExitStatus.UNKNOWN_ERROR, ExecutionStatus.ERROR, "Internal error: " + e);
             }
         });
-        return new OcfAgent.Running(result, child);
+        return new RunningChild(result, child);
     }
 
     static AgentResult toResult(ChildProcess.Outcome o, long timeoutMs, boolean statusAction) {
@@ -126,10 +127,10 @@ public final class LsbAgent implements AgentRunner {
             // code after a failed exec; the same mapping is applied here to the exec errno.
             int code;
             switch (o.errno()) {
-                case Posix.ENOENT, Posix.EISDIR, Posix.ENOTDIR, Posix.EINVAL, Posix.ENOEXEC:
+                case Errno.ENOENT, Errno.EISDIR, Errno.ENOTDIR, Errno.EINVAL, Errno.ENOEXEC:
                     code = statusAction ? LSB_STATUS_NOT_INSTALLED : ExitStatus.NOT_INSTALLED;
                     break;
-                case Posix.EACCES, Posix.EPERM:
+                case Errno.EACCES, Errno.EPERM:
                     code = statusAction ? LSB_STATUS_INSUFFICIENT_PRIV : ExitStatus.INSUFFICIENT_PRIV;
                     break;
                 default:
@@ -169,27 +170,14 @@ public final class LsbAgent implements AgentRunner {
 
     /** The stat() before running (docs/agents.md §1.2); null when the script is there. */
     private static AgentResult checkScript(Path script) {
-        int errno;
-        try {
-            Files.readAttributes(script, BasicFileAttributes.class);
+        int errno = Errno.ofStat(script);
+        if (errno == 0) {
             return null;
-        } catch (NoSuchFileException e) {
-            errno = Posix.ENOENT;
-        } catch (AccessDeniedException e) {
-            errno = Posix.EACCES;
-        } catch (FileSystemException e) {
-            errno = "Not a directory".equals(e.getReason()) ? Posix.ENOTDIR : Posix.EINVAL;
-        } catch (IOException e) {
-            errno = Posix.EINVAL;
         }
-        String reason = script + ": " + Posix.describeErrno(errno);
-        if (errno == Posix.EACCES) {
+        String reason = script + ": " + Errno.describe(errno);
+        if (errno == Errno.EACCES) {
             return AgentResult.error(ExitStatus.INSUFFICIENT_PRIV, ExecutionStatus.ERROR, reason);
         }
         return AgentResult.error(ExitStatus.NOT_INSTALLED, ExecutionStatus.NOT_INSTALLED, reason);
-    }
-
-    private static boolean isBlank(String s) {
-        return s == null || s.isEmpty();
     }
 }

@@ -1,4 +1,4 @@
-package org.jremoted.agents;
+package org.jremoted.agents.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jremoted.agents.AgentAction;
+import org.jremoted.agents.AgentResult;
+import org.jremoted.agents.ExecutionStatus;
+import org.jremoted.agents.RunningAction;
+import org.jremoted.process.ChildLauncher;
+import org.jremoted.process.ChildSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -420,15 +426,6 @@ class OcfAgentTest {
             assertEquals(ExecutionStatus.ERROR_FATAL, r.executionStatus(), String.join("/", pt));
             assertTrue(r.exitReason().startsWith("Invalid OCF agent name"), r.exitReason());
         }
-    }
-
-    @Test
-    void missingInformationIsFatal() throws Exception {
-        AgentResult expected = AgentResult.error(1, ExecutionStatus.ERROR_FATAL,
-                "Required agent or action information missing");
-        assertEquals(expected, await(ocf.start(new AgentAction("r", "ocf", null, "x", "start", 0, 1000, Map.of()))));
-        assertEquals(expected, await(ocf.start(new AgentAction("r", "ocf", "test", "", "start", 0, 1000, Map.of()))));
-        assertEquals(expected, await(ocf.start(new AgentAction("", "ocf", "test", "x", "start", 0, 1000, Map.of()))));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.jremoted.agents;
+package org.jremoted.agents.systemd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,19 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.jremoted.agents.systemd.DbusSystemd;
-import org.jremoted.agents.systemd.DropIn;
-import org.jremoted.agents.systemd.SystemdApi;
-import org.jremoted.agents.systemd.SystemdException;
-import org.jremoted.agents.systemd.UnitNames;
+import org.jremoted.agents.AgentAction;
+import org.jremoted.agents.AgentResult;
+import org.jremoted.agents.AgentRunner;
+import org.jremoted.agents.ExecutionStatus;
+import org.jremoted.agents.ExitStatus;
+import org.jremoted.agents.RunningAction;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,83 +33,6 @@ class SystemdAgentTest {
     Path tmp;
     FakeSystemd fake;
     SystemdAgent agent;
-
-    /** A scripted systemd: unit states, job outcomes and failures set by each test. */
-    static final class FakeSystemd implements SystemdApi {
-        final Map<String, String> activeState = new ConcurrentHashMap<>();
-        final Map<String, String> loadState = new ConcurrentHashMap<>();
-        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
-        final List<String> abandoned = Collections.synchronizedList(new ArrayList<>());
-        final Map<String, CompletableFuture<String>> jobs = new ConcurrentHashMap<>();
-        volatile SystemdException failAll;
-        volatile SystemdException failJobs;
-        /** Result to deliver for the next job at once; null leaves it pending. */
-        volatile String jobOutcome = "done";
-        volatile boolean jobObjectsExist = true;
-        int nextJob;
-
-        @Override
-        public String loadUnit(String unit) throws SystemdException {
-            calls.add("LoadUnit " + unit);
-            if (failAll != null) {
-                throw failAll;
-            }
-            return "/unit/" + unit;
-        }
-
-        @Override
-        public String unitProperty(String unitPath, String property) throws SystemdException {
-            if (failAll != null) {
-                throw failAll;
-            }
-            String unit = unitPath.substring("/unit/".length());
-            return switch (property) {
-                case "ActiveState" -> activeState.getOrDefault(unit, "inactive");
-                case "LoadState" -> loadState.getOrDefault(unit, "loaded");
-                case "NeedDaemonReload" -> "false";
-                case "Description" -> "Test unit " + unit;
-                default -> throw new SystemdException(SystemdException.Kind.FAILED, null, "no " + property, null);
-            };
-        }
-
-        @Override
-        public boolean jobExists(String jobPath) {
-            return jobObjectsExist;
-        }
-
-        @Override
-        public synchronized String queueJob(String method, String unit) throws SystemdException {
-            calls.add(method + " " + unit);
-            if (failAll != null) {
-                throw failAll;
-            }
-            if (failJobs != null) {
-                throw failJobs;
-            }
-            String job = "/job/" + (++nextJob);
-            CompletableFuture<String> f = new CompletableFuture<>();
-            jobs.put(job, f);
-            if (jobOutcome != null) {
-                f.complete(jobOutcome);
-            }
-            return job;
-        }
-
-        @Override
-        public void reload() {
-            calls.add("Reload");
-        }
-
-        @Override
-        public CompletableFuture<String> jobResult(String jobPath) {
-            return jobs.get(jobPath);
-        }
-
-        @Override
-        public void abandonJob(String jobPath) {
-            abandoned.add(jobPath);
-        }
-    }
 
     @BeforeEach
     void setUp() {
@@ -375,44 +295,5 @@ class SystemdAgentTest {
         assertEquals(ExecutionStatus.ERROR, r.executionStatus());
         assertTrue(r.exitReason().startsWith("No DBus connection"), r.exitReason());
         assertTrue(ms < 3000, "took " + ms + " ms");
-    }
-
-    @Test
-    void serviceClassPrefersInitScriptThenSystemdThenAssumesLsb() throws Exception {
-        Path initDir = Files.createDirectory(tmp.resolve("init.d"));
-        Path marker = tmp.resolve("lsb-ran");
-        Path script = initDir.resolve("both");
-        Files.writeString(script, "#!/bin/sh\necho \"$1\" >> " + marker + "\nexit 0\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ChildSettings settings = new ChildSettings(new HashMap<>(Map.of("PATH", "/usr/bin:/bin")), tmp,
-                ChildSettings.DAEMON_UMASK, ChildSettings.OUTPUT_LIMIT, tmp);
-        LsbAgent lsb = new LsbAgent(new ChildLauncher(settings), initDir);
-        ServiceAgent service = new ServiceAgent(lsb, agent);
-
-        // both an init script and a unit: LSB
-        assertEquals(0, run(service, action("both", "monitor", 0, 5000)).exitStatus());
-        assertEquals("status\n", Files.readString(marker));
-        assertTrue(fake.calls.isEmpty(), fake.calls.toString());
-
-        // only a unit: systemd
-        assertEquals(0, run(service, action("unitonly", "start", 0, 5000)).exitStatus());
-        assertTrue(fake.calls.contains("StartUnit unitonly.service"), fake.calls.toString());
-
-        // a masked unit still counts as existing
-        fake.loadState.put("masked.service", "masked");
-        fake.calls.clear();
-        run(service, action("masked", "stop", 0, 5000));
-        assertTrue(fake.calls.contains("StopUnit masked.service"), fake.calls.toString());
-
-        // neither: LSB, not installed
-        fake.loadState.put("neither.service", "not-found");
-        AgentResult r = run(service, action("neither", "start", 0, 5000));
-        assertEquals(ExitStatus.NOT_INSTALLED, r.exitStatus());
-        assertEquals(ExecutionStatus.NOT_INSTALLED, r.executionStatus());
-        assertEquals(initDir.resolve("neither") + ": No such file or directory", r.exitReason());
-
-        // systemd unreachable: LSB assumed, same clear result
-        fake.failAll = new SystemdException(SystemdException.Kind.NO_BUS, null, "No DBus connection", null);
-        assertEquals(ExitStatus.NOT_INSTALLED, run(service, action("unitonly", "start", 0, 5000)).exitStatus());
     }
 }

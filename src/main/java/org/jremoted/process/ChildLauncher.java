@@ -1,4 +1,4 @@
-package org.jremoted.agents;
+package org.jremoted.process;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -36,14 +36,14 @@ public final class ChildLauncher {
     private static final Logger log = LoggerFactory.getLogger(ChildLauncher.class);
 
     /** Linux MAX_ARG_STRLEN: one argv/envp string, including its NUL. */
-    static final int MAX_ARG_STRLEN = AgentEnvironment.MAX_ARG_STRLEN;
+    public static final int MAX_ARG_STRLEN = ChildEnvironment.MAX_ARG_STRLEN;
     private static final long STK_LIM_THREE_QUARTERS = 8L * 1024 * 1024 / 4 * 3;
 
     private static volatile ScheduledExecutorService timers;
 
     private final ChildSettings settings;
     private final Memory workingDirectory;
-    private final AgentEnvironment environment;
+    private final ChildEnvironment environment;
 
     public ChildLauncher(ChildSettings settings) {
         this.settings = settings;
@@ -54,7 +54,7 @@ public final class ChildLauncher {
             // What a shell started there would see; an inherited PWD would name the JVM's directory.
             env.put("PWD", settings.workingDirectory().toString());
         }
-        this.environment = new AgentEnvironment(env);
+        this.environment = new ChildEnvironment(env);
         if (settings.umask() >= 0) {
             // umask is per process: children inherit the JVM's, as agents inherit the C daemon's.
             int previous = Posix.C.umask(settings.umask());
@@ -63,7 +63,6 @@ public final class ChildLauncher {
                         Integer.toOctalString(settings.umask()));
             }
         }
-        ChildMonitor.shared();
     }
 
     public ChildSettings settings() {
@@ -113,7 +112,7 @@ public final class ChildLauncher {
         if (!child.beginSpawn()) {
             return;
         }
-        AgentEnvironment.Entries env = environment.forRequest(child, request);
+        ChildEnvironment.Entries env = environment.forRequest(child, request);
         if (env == null) {
             return;
         }
@@ -125,7 +124,7 @@ public final class ChildLauncher {
         }
         String tooBig = checkTotalSize(argvBytes, env);
         if (tooBig != null) {
-            child.spawnFailed(Posix.E2BIG, tooBig);
+            child.spawnFailed(Errno.E2BIG, tooBig);
             return;
         }
 
@@ -133,7 +132,7 @@ public final class ChildLauncher {
         int[] pipes = spawner.pipes();
         if (pipes == null) {
             int errno = spawner.pipeErrno();
-            child.spawnFailed(errno, "Could not create pipe: " + Posix.describeErrno(errno));
+            child.spawnFailed(errno, "Could not create pipe: " + Errno.describe(errno));
             return;
         }
         int pid;
@@ -151,11 +150,11 @@ public final class ChildLauncher {
             int spawnError = -pid;
             Posix.C.close(pipes[0]);
             Posix.C.close(pipes[2]);
-            String detail = path + ": " + Posix.describeErrno(spawnError);
-            if (spawnError == Posix.ENOENT && workingDirectory != null
+            String detail = path + ": " + Errno.describe(spawnError);
+            if (spawnError == Errno.ENOENT && workingDirectory != null
                     && !Files.isDirectory(settings.workingDirectory())) {
-                detail = settings.workingDirectory() + ": " + Posix.describeErrno(spawnError);
-                spawnError = Posix.EINVAL;
+                detail = settings.workingDirectory() + ": " + Errno.describe(spawnError);
+                spawnError = Errno.EINVAL;
             }
             log.info("Could not execute {}: {}", request.description(), detail);
             child.spawnFailed(spawnError, detail);
@@ -166,7 +165,7 @@ public final class ChildLauncher {
     }
 
     /** The kernel's total limit for argv + envp at exec (fs/exec.c), checked to give a clear message. */
-    private static String checkTotalSize(List<byte[]> argv, AgentEnvironment.Entries env) {
+    private static String checkTotalSize(List<byte[]> argv, ChildEnvironment.Entries env) {
         long stack = stackLimit();
         long limit = stack < 0 ? STK_LIM_THREE_QUARTERS : Math.min(STK_LIM_THREE_QUARTERS, stack / 4);
         limit = Math.max(limit, MAX_ARG_STRLEN);

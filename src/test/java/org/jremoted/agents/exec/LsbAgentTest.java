@@ -1,4 +1,4 @@
-package org.jremoted.agents;
+package org.jremoted.agents.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,15 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jremoted.agents.AgentAction;
+import org.jremoted.agents.AgentResult;
+import org.jremoted.agents.AgentRunner;
+import org.jremoted.agents.ExecutionStatus;
+import org.jremoted.agents.ExitStatus;
+import org.jremoted.agents.classes.ServiceAgent;
+import org.jremoted.agents.exec.LsbAgent;
+import org.jremoted.process.ChildLauncher;
+import org.jremoted.process.ChildSettings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -181,20 +190,5 @@ class LsbAgentTest {
         assertEquals(0, run(lsb, action("daemon", "stop", 0, 5000, Map.of())).exitStatus());
         assertEquals(0, run(lsb, action("daemon", "stop", 0, 5000, Map.of())).exitStatus());
         assertEquals(7, run(lsb, action("daemon", "monitor", 0, 5000, Map.of())).exitStatus());
-    }
-
-    @Test
-    void registryServesLsbSystemdAndServiceAndRefusesNagiosAndUpstart() throws Exception {
-        AgentClasses classes = AgentClasses.daemonDefaults();
-        assertTrue(classes.lookup("LSB") instanceof LsbAgent);
-        assertTrue(classes.lookup("systemd") instanceof SystemdAgent);
-        assertTrue(classes.lookup("Service") instanceof ServiceAgent);
-        for (String refused : new String[] {"nagios", "upstart"}) {
-            AgentResult r = run(classes.forStandard(refused),
-                    new AgentAction("r", refused, null, "x", "start", 0, 1000, Map.of()));
-            assertEquals(ExitStatus.NOT_INSTALLED, r.exitStatus());
-            assertEquals(ExecutionStatus.NOT_INSTALLED, r.executionStatus());
-            assertEquals(refused + " class not supported", r.exitReason());
-        }
     }
 }

@@ -1,4 +1,4 @@
-package org.jremoted.agents;
+package org.jremoted.process;
 
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
@@ -13,19 +13,6 @@ import java.nio.charset.StandardCharsets;
  * <p>Constants are the Linux generic/x86-64 values (the daemon's target platform).
  */
 final class Posix {
-
-    static final int EPERM = 1;
-    static final int ENOENT = 2;
-    static final int ESRCH = 3;
-    static final int EINTR = 4;
-    static final int E2BIG = 7;
-    static final int ENOEXEC = 8;
-    static final int ECHILD = 10;
-    static final int EACCES = 13;
-    static final int ENOTDIR = 20;
-    static final int EISDIR = 21;
-    static final int EINVAL = 22;
-    static final int ENOSYS = 38;
 
     static final int SIGKILL = 9;
 
@@ -45,7 +32,6 @@ final class Posix {
     static final int EFD_CLOEXEC = 02000000;
     static final int EFD_NONBLOCK = 04000;
     static final int O_CLOEXEC = 02000000;
-    static final int EAGAIN = 11;
     static final int F_GETFL = 3;
     static final int F_SETFL = 4;
     static final int O_NONBLOCK = 04000;
@@ -220,11 +206,6 @@ final class Posix {
         m.write(0, bytes, 0, bytes.length);
         m.setByte(bytes.length, (byte) 0);
         return m;
-    }
-
-    static String describeErrno(int errno) {
-        String text = C.strerror(errno);
-        return text == null ? "errno " + errno : text;
     }
 
     /** The current soft stack limit in bytes, or -1 for unlimited/unknown. */

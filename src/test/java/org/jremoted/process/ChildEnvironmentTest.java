@@ -1,4 +1,4 @@
-package org.jremoted.agents;
+package org.jremoted.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,7 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The agent environment (base variables kept in native memory) and the argv/envp block layout. */
-class AgentEnvironmentTest {
+class ChildEnvironmentTest {
 
     private static ChildProcess.Request request(Map<String, String> env) {
         return new ChildProcess.Request(Path.of("/bin/true"), List.of("monitor"), env, 0, true, "rsc monitor");
@@ -39,13 +39,13 @@ class AgentEnvironmentTest {
 
     @Test
     void baseOrderThenOverridesInPlaceThenRequestVariables() {
-        AgentEnvironment env = new AgentEnvironment(base());
+        ChildEnvironment env = new ChildEnvironment(base());
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("LANG", "de_DE.UTF-8");
         extra.put("OCF_ROOT", "/usr/lib/ocf");
         ChildProcess.Request r = request(extra);
         ChildProcess c = child(r);
-        AgentEnvironment.Entries e = env.forRequest(c, r);
+        ChildEnvironment.Entries e = env.forRequest(c, r);
         assertNotNull(e);
         assertEquals(List.of("PATH=/usr/sbin:/usr/bin", "LANG=de_DE.UTF-8", "HOME=/var/lib/pacemaker",
                 "OCF_ROOT=/usr/lib/ocf"), e.texts());
@@ -63,10 +63,10 @@ class AgentEnvironmentTest {
     void invalidNamesAreLeftOutAndValuesCutAtNul() {
         Map<String, String> base = base();
         base.put("BAD=NAME", "x");
-        AgentEnvironment env = new AgentEnvironment(base);
+        ChildEnvironment env = new ChildEnvironment(base);
         ChildProcess.Request r = request(Map.of("OCF_RESKEY_v", "before\0after", "", "empty name"));
         ChildProcess c = child(r);
-        AgentEnvironment.Entries e = env.forRequest(c, r);
+        ChildEnvironment.Entries e = env.forRequest(c, r);
         assertNotNull(e);
         assertEquals(List.of("PATH=/usr/sbin:/usr/bin", "LANG=C.UTF-8", "HOME=/var/lib/pacemaker",
                 "OCF_RESKEY_v=before"), e.texts());
@@ -75,22 +75,22 @@ class AgentEnvironmentTest {
 
     @Test
     void variableTooLargeForLinuxFailsTheChildWithE2big() {
-        AgentEnvironment env = new AgentEnvironment(base());
-        ChildProcess.Request r = request(Map.of("OCF_RESKEY_big", "x".repeat(AgentEnvironment.MAX_ARG_STRLEN)));
+        ChildEnvironment env = new ChildEnvironment(base());
+        ChildProcess.Request r = request(Map.of("OCF_RESKEY_big", "x".repeat(ChildEnvironment.MAX_ARG_STRLEN)));
         ChildProcess c = child(r);
         assertNull(env.forRequest(c, r));
         ChildProcess.Outcome o = c.outcome().join();
         assertEquals(ChildProcess.Ending.NOT_STARTED, o.ending());
-        assertEquals(Posix.E2BIG, o.errno());
+        assertEquals(Errno.E2BIG, o.errno());
         assertTrue(o.detail().startsWith("Environment variable OCF_RESKEY_big is too large"), o.detail());
     }
 
     @Test
     void blockHoldsEnvpThenShellAndArgv() {
-        AgentEnvironment env = new AgentEnvironment(base());
+        ChildEnvironment env = new ChildEnvironment(base());
         ChildProcess.Request r = request(Map.of("OCF_RESOURCE_INSTANCE", "rsc1"));
         ChildProcess c = child(r);
-        AgentEnvironment.Entries e = env.forRequest(c, r);
+        ChildEnvironment.Entries e = env.forRequest(c, r);
         List<byte[]> argv = List.of("/usr/lib/ocf/resource.d/x/y".getBytes(StandardCharsets.UTF_8),
                 "monitor".getBytes(StandardCharsets.UTF_8));
         long size = Spawner.stringsSize(argv, e);

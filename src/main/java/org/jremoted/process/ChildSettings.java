@@ -1,4 +1,4 @@
-package org.jremoted.agents;
+package org.jremoted.process;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

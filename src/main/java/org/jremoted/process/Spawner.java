@@ -1,4 +1,4 @@
-package org.jremoted.agents;
+package org.jremoted.process;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -111,7 +111,7 @@ final class Spawner {
      * write ends, in {@code workingDirectory} (null: the JVM's). Returns the PID, or minus the
      * error posix_spawn reported. The caller closes the write ends.
      */
-    int spawn(List<byte[]> argv, AgentEnvironment.Entries env, int stdoutWrite, int stderrWrite,
+    int spawn(List<byte[]> argv, ChildEnvironment.Entries env, int stdoutWrite, int stderrWrite,
               Memory workingDirectory) {
         prepareActions(stdoutWrite, stderrWrite, workingDirectory);
         prepareAttributes();
@@ -133,7 +133,7 @@ final class Spawner {
             Pointer argvWithShell = block.share(argvAt);
             Pointer argvp = block.share(argvAt + Native.POINTER_SIZE);
             int error = Posix.C.posix_spawn(ints, argvp.getPointer(0), actions, attr, argvp, envp);
-            if (error == Posix.ENOEXEC) {
+            if (error == Errno.ENOEXEC) {
                 // execvp(), which upstream uses, runs a file without a #! line with /bin/sh.
                 error = Posix.C.posix_spawn(ints, BIN_SH, actions, attr, argvWithShell, envp);
             }
@@ -222,7 +222,7 @@ final class Spawner {
     }
 
     /** Bytes {@link #pack} needs. */
-    static long stringsSize(List<byte[]> argv, AgentEnvironment.Entries env) {
+    static long stringsSize(List<byte[]> argv, ChildEnvironment.Entries env) {
         long total = (env.size() + 1L + 1L + argv.size() + 1L) * Native.POINTER_SIZE + SHELL.length + 1L;
         for (byte[] b : argv) {
             total += b.length + 1L;
@@ -237,7 +237,7 @@ final class Spawner {
      * shell, for the ENOEXEC retry), then the strings that are not in native memory yet, each
      * with its NUL. Returns the offset of the shell's slot.
      */
-    static long pack(ByteBuffer view, long address, List<byte[]> argv, AgentEnvironment.Entries env) {
+    static long pack(ByteBuffer view, long address, List<byte[]> argv, ChildEnvironment.Entries env) {
         int text = (env.size() + 1 + 1 + argv.size() + 1) * Native.POINTER_SIZE;
         int slot = 0;
         for (int i = 0; i < env.size(); i++) {

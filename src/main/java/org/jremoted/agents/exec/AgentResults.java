@@ -1,7 +1,11 @@
-package org.jremoted.agents;
+package org.jremoted.agents.exec;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.IntUnaryOperator;
+import org.jremoted.agents.AgentResult;
+import org.jremoted.agents.ExecutionStatus;
+import org.jremoted.agents.ExitStatus;
+import org.jremoted.process.ChildProcess;
 
 /** Turning a finished child into the result the cluster sees (docs/agents.md §1.4–1.5), for every fork/exec class. */
 public final class AgentResults {
@@ -41,7 +45,7 @@ public final class AgentResults {
                         parseReason ? parseExitReason(o.stderr()) : null);
             case TIMED_OUT:
                 return new AgentResult(ExitStatus.UNKNOWN_ERROR, ExecutionStatus.TIMEOUT, output,
-                        "Resource agent did not complete within " + readableInterval(timeoutMs));
+                        "Resource agent did not complete within " + AgentResult.readableInterval(timeoutMs));
             case CANCELLED:
                 return new AgentResult(ExitStatus.OK, ExecutionStatus.CANCELLED, output, null);
             case SIGNALLED:
@@ -88,46 +92,6 @@ public final class AgentResults {
             cut--;
         }
         return new String(bytes, 0, cut, StandardCharsets.UTF_8);
-    }
-
-    /**
-     * A duration the way Pacemaker writes it in messages: {@code 2s}, {@code 1m30s},
-     * {@code 3.333s}, {@code 1000ms}. Each unit is used only when the remainder strictly exceeds
-     * it, which is why exactly one second is written {@code 1000ms} and exactly one minute
-     * {@code 60s} — upstream's output, kept for identical messages.
-     */
-    public static String readableInterval(long ms) {
-        final long second = 1000;
-        final long minute = 60 * second;
-        final long hour = 60 * minute;
-        final long day = 24 * hour;
-        StringBuilder sb = new StringBuilder();
-        long rest = ms;
-        if (rest > day) {
-            sb.append(rest / day).append('d');
-            rest %= day;
-        }
-        if (rest > hour) {
-            sb.append(rest / hour).append('h');
-            rest %= hour;
-        }
-        if (rest > minute) {
-            sb.append(rest / minute).append('m');
-            rest %= minute;
-        }
-        if (rest > second) {
-            sb.append(rest / second);
-            rest %= second;
-            if (rest > 0) {
-                sb.append('.').append(String.format("%03d", rest));
-            }
-            sb.append('s');
-        } else if (rest > 0) {
-            sb.append(rest).append("ms");
-        } else if (sb.length() == 0) {
-            sb.append("0s");
-        }
-        return sb.toString();
     }
 
     /** strsignal() text as glibc prints it in the C locale. */

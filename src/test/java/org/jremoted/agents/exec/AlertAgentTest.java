@@ -1,4 +1,4 @@
-package org.jremoted.agents;
+package org.jremoted.agents.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,7 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jremoted.agents.AgentResult;
+import org.jremoted.agents.ExecutionStatus;
 import org.jremoted.executor.AlertRuns;
+import org.jremoted.process.ChildLauncher;
+import org.jremoted.process.ChildSettings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

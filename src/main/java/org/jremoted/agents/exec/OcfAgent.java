@@ -1,13 +1,9 @@
-package org.jremoted.agents;
+package org.jremoted.agents.exec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -16,6 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jremoted.agents.AgentAction;
+import org.jremoted.agents.AgentResult;
+import org.jremoted.agents.AgentRunner;
+import org.jremoted.agents.ExecutionStatus;
+import org.jremoted.agents.ExitStatus;
+import org.jremoted.agents.RunningAction;
+import org.jremoted.process.ChildLauncher;
+import org.jremoted.process.ChildProcess;
+import org.jremoted.process.ChildSettings;
+import org.jremoted.process.Errno;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +38,6 @@ public final class OcfAgent implements AgentRunner {
     public static final String DEFAULT_RA_PATH = "/usr/lib/ocf/resource.d";
     public static final Path DEFAULT_SECRETS_DIRECTORY = Path.of("/var/lib/pacemaker/lrm/secrets");
 
-    static final String MISSING_INFORMATION = "Required agent or action information missing";
     static final String EXEC_FAILED = "Child process was unable to execute file";
     static final String SECRETS_VALUE = "lrm://";
 
@@ -81,42 +86,30 @@ public final class OcfAgent implements AgentRunner {
 
     @Override
     public RunningAction start(AgentAction action) {
-        if (isBlank(action.resourceId()) || isBlank(action.provider()) || isBlank(action.type())
-                || isBlank(action.action())) {
-            return Running.done(AgentResult.error(ExitStatus.UNKNOWN_ERROR, ExecutionStatus.ERROR_FATAL,
-                    MISSING_INFORMATION));
-        }
         String bad = badName(action.provider()) ? action.provider() : badName(action.type()) ? action.type() : null;
         if (bad != null) {
             // Not a file name, so it cannot be installed on any node; fatal stops the cluster
             // from retrying it elsewhere, and rc 5 is what an operator expects for a bad agent.
-            return Running.done(AgentResult.error(ExitStatus.NOT_INSTALLED, ExecutionStatus.ERROR_FATAL,
+            return RunningAction.done(AgentResult.error(ExitStatus.NOT_INSTALLED, ExecutionStatus.ERROR_FATAL,
                     "Invalid OCF agent name component '" + printable(bad) + "'"));
         }
 
         Path executable = null;
-        int errno = Posix.ENOENT;
+        int errno = Errno.ENOENT;
         String errPath = null;
         for (Path dir : searchPath) {
             Path candidate = Path.of(dir.toString(), action.provider(), action.type());
-            try {
-                Files.readAttributes(candidate, BasicFileAttributes.class);
+            errno = Errno.ofStat(candidate);
+            if (errno == 0) {
                 executable = candidate;
                 break;
-            } catch (NoSuchFileException e) {
-                errno = Posix.ENOENT;
-            } catch (AccessDeniedException e) {
-                errno = Posix.EACCES;
+            }
+            if (errno != Errno.ENOENT) {
                 errPath = candidate.toString();
-            } catch (FileSystemException e) {
-                errno = "Not a directory".equals(e.getReason()) ? Posix.ENOTDIR : Posix.EINVAL;
-                errPath = candidate.toString();
-            } catch (IOException e) {
-                errno = Posix.EINVAL;
             }
         }
         if (executable == null) {
-            return Running.done(statFailure(action, errno, errPath));
+            return RunningAction.done(statFailure(action, errno, errPath));
         }
 
         Map<String, String> params = action.parameters();
@@ -137,7 +130,7 @@ public final class OcfAgent implements AgentRunner {
             env.put(name, value);
         }
         if (secretsFailed) {
-            return Running.done(new AgentResult(ExitStatus.INVALID_PARAM, ExecutionStatus.DONE, null,
+            return RunningAction.done(new AgentResult(ExitStatus.INVALID_PARAM, ExecutionStatus.DONE, null,
                     "Unable to load CIB secrets"));
         }
         env.put("OCF_RA_VERSION_MAJOR", "1");
@@ -163,16 +156,16 @@ public final class OcfAgent implements AgentRunner {
                 return AgentResult.error(ExitStatus.UNKNOWN_ERROR, ExecutionStatus.ERROR, "Internal error: " + e);
             }
         });
-        return new Running(result, child);
+        return new RunningChild(result, child);
     }
 
     static AgentResult toResult(ChildProcess.Outcome o, long timeoutMs) {
         if (o.ending() == ChildProcess.Ending.NOT_STARTED) {
             switch (o.errno()) {
-                case Posix.ENOENT, Posix.EISDIR, Posix.ENOTDIR, Posix.EINVAL, Posix.ENOEXEC:
+                case Errno.ENOENT, Errno.EISDIR, Errno.ENOTDIR, Errno.EINVAL, Errno.ENOEXEC:
                     // Upstream's child exits "not installed" with this reason after a failed exec.
                     return AgentResult.error(ExitStatus.NOT_INSTALLED, ExecutionStatus.DONE, EXEC_FAILED);
-                case Posix.EACCES, Posix.EPERM:
+                case Errno.EACCES, Errno.EPERM:
                     return AgentResult.error(ExitStatus.INSUFFICIENT_PRIV, ExecutionStatus.DONE, EXEC_FAILED);
                 default:
                     // E2BIG (a parameter too large for the environment) and resource shortages.
@@ -192,14 +185,14 @@ public final class OcfAgent implements AgentRunner {
 
     private static AgentResult statFailure(AgentAction action, int errno, String path) {
         switch (errno) {
-            case Posix.EACCES, Posix.EPERM:
+            case Errno.EACCES, Errno.EPERM:
                 return AgentResult.error(ExitStatus.INSUFFICIENT_PRIV, ExecutionStatus.ERROR,
-                        path + ": " + Posix.describeErrno(errno));
-            case Posix.ENOENT, Posix.ENOTDIR, Posix.EISDIR, Posix.EINVAL, Posix.ENOEXEC:
+                        path + ": " + Errno.describe(errno));
+            case Errno.ENOENT, Errno.ENOTDIR, Errno.EISDIR, Errno.EINVAL, Errno.ENOEXEC:
                 return AgentResult.error(ExitStatus.NOT_INSTALLED, ExecutionStatus.NOT_INSTALLED,
-                        action.type() + ": " + Posix.describeErrno(errno));
+                        action.type() + ": " + Errno.describe(errno));
             default:
-                return AgentResult.error(ExitStatus.UNKNOWN_ERROR, ExecutionStatus.ERROR, Posix.describeErrno(errno));
+                return AgentResult.error(ExitStatus.UNKNOWN_ERROR, ExecutionStatus.ERROR, Errno.describe(errno));
         }
     }
 
@@ -245,38 +238,7 @@ public final class OcfAgent implements AgentRunner {
         return s.isEmpty() || s.equals(".") || s.equals("..") || s.indexOf('/') >= 0 || s.indexOf('\0') >= 0;
     }
 
-    private static boolean isBlank(String s) {
-        return s == null || s.isEmpty();
-    }
-
     private static String printable(String s) {
         return s.replace('\0', '?');
-    }
-
-    /** {@link RunningAction} over a child process, or an immediate result. */
-    static final class Running implements RunningAction {
-        private final CompletableFuture<AgentResult> result;
-        private final ChildProcess child;
-
-        Running(CompletableFuture<AgentResult> result, ChildProcess child) {
-            this.result = result;
-            this.child = child;
-        }
-
-        static Running done(AgentResult r) {
-            return new Running(CompletableFuture.completedFuture(r), null);
-        }
-
-        @Override
-        public CompletableFuture<AgentResult> result() {
-            return result;
-        }
-
-        @Override
-        public void cancel() {
-            if (child != null) {
-                child.cancel();
-            }
-        }
     }
 }

@@ -1,14 +1,25 @@
-package org.jremoted.agents;
+package org.jremoted.agents.classes;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.jremoted.agents.AgentResult;
+import org.jremoted.agents.AgentRunner;
+import org.jremoted.agents.ExecutionStatus;
+import org.jremoted.agents.ExitStatus;
+import org.jremoted.agents.RunningAction;
+import org.jremoted.agents.exec.LsbAgent;
+import org.jremoted.agents.exec.OcfAgent;
+import org.jremoted.agents.systemd.SystemdAgent;
+import org.jremoted.process.ChildLauncher;
+import org.jremoted.process.ChildSettings;
 
 /**
  * Which {@link AgentRunner} handles which resource class. Class names are compared
  * case-insensitively (docs/agents.md §1.1). {@code stonith} is the executor's own business and is not
- * registered here.
+ * registered here. Filled once at start-up; lookups from any thread afterwards.
  */
 public final class AgentClasses {
 
@@ -22,8 +33,9 @@ public final class AgentClasses {
     }
 
     /**
-     * The classes the daemon supports: ocf, lsb, systemd and service. Nothing here touches D-Bus:
-     * the systemd class connects to the system bus on its first action.
+     * The classes the daemon supports: ocf, lsb, systemd and service. Nothing here touches D-Bus,
+     * and none of the systemd class's code is loaded: it is created on the first systemd action (or
+     * the first service action without an init script), and connects to the system bus then.
      */
     public static AgentClasses daemonDefaults() {
         return daemonDefaults(ChildSettings.daemonDefaults());
@@ -34,10 +46,11 @@ public final class AgentClasses {
         AgentClasses classes = new AgentClasses();
         ChildLauncher launcher = new ChildLauncher(settings);
         LsbAgent lsb = new LsbAgent(launcher);
-        SystemdAgent systemd = new SystemdAgent();
+        // A lambda, not SystemdAgent::new: a method reference would load the class at once.
+        Supplier<SystemdAgent> systemd = new OnFirstUse<>(() -> new SystemdAgent());
         classes.register("ocf", new OcfAgent(launcher));
         classes.register("lsb", lsb);
-        classes.register("systemd", systemd);
+        classes.register("systemd", action -> systemd.get().start(action));
         classes.register("service", new ServiceAgent(lsb, systemd));
         return classes;
     }
@@ -64,11 +77,36 @@ public final class AgentClasses {
         }
         String lower = standard == null ? "" : standard.toLowerCase(Locale.ROOT);
         if (REFUSED.contains(lower)) {
-            return action -> OcfAgent.Running.done(AgentResult.error(ExitStatus.NOT_INSTALLED,
+            return action -> RunningAction.done(AgentResult.error(ExitStatus.NOT_INSTALLED,
                     ExecutionStatus.NOT_INSTALLED, lower + " class not supported"));
         }
         // Upstream cannot prepare an action of an unknown class and reports the agent as missing.
-        return action -> OcfAgent.Running.done(AgentResult.error(ExitStatus.NOT_INSTALLED,
+        return action -> RunningAction.done(AgentResult.error(ExitStatus.NOT_INSTALLED,
                 ExecutionStatus.NOT_INSTALLED, action.type() + ": No such file or directory"));
+    }
+
+    /** A value made by the first {@link #get} (from any thread) and kept. */
+    private static final class OnFirstUse<T> implements Supplier<T> {
+        private final Supplier<T> factory;
+        private volatile T value;
+
+        OnFirstUse(Supplier<T> factory) {
+            this.factory = factory;
+        }
+
+        @Override
+        public T get() {
+            T v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        v = factory.get();
+                        value = v;
+                    }
+                }
+            }
+            return v;
+        }
     }
 }

@@ -1,4 +1,4 @@
-package org.jremoted.agents;
+package org.jremoted.process;
 
 import com.sun.jna.Memory;
 import java.nio.ByteBuffer;
@@ -122,11 +122,11 @@ final class ChildMonitor {
         pidfdSupported = probe >= 0;
         if (!pidfdSupported) {
             log.info("pidfd not available ({}); waiting for agent processes with one thread each",
-                    Posix.describeErrno(probeErrno));
+                    Errno.describe(probeErrno));
         }
         wakeFd = Posix.C.eventfd(0, Posix.EFD_CLOEXEC | Posix.EFD_NONBLOCK);
         if (wakeFd < 0) {
-            throw new IllegalStateException("eventfd failed: " + Posix.describeErrno(Posix.errno()));
+            throw new IllegalStateException("eventfd failed: " + Errno.describe(Posix.errno()));
         }
         wakeValue.setLong(0, 1);
         Thread t = new Thread(this::loop, threadName);
@@ -185,7 +185,7 @@ final class ChildMonitor {
         if (pidfdSupported) {
             pidfd = Posix.pidfdOpen(child.pid());
             if (pidfd < 0) {
-                log.warn("pidfd_open({}) failed: {}", child.pid(), Posix.describeErrno(Posix.errno()));
+                log.warn("pidfd_open({}) failed: {}", child.pid(), Errno.describe(Posix.errno()));
             }
         }
         child.pidfd = pidfd;
@@ -228,7 +228,7 @@ final class ChildMonitor {
         Memory info = new Memory(128);
         while (true) {
             int rc = Posix.C.waitid(Posix.P_PID, child.pid(), info, Posix.WEXITED | Posix.WNOWAIT);
-            if (rc == 0 || Posix.errno() != Posix.EINTR) {
+            if (rc == 0 || Posix.errno() != Errno.EINTR) {
                 break;
             }
         }
@@ -311,8 +311,8 @@ final class ChildMonitor {
         }
         if (n < 0) {
             int errno = Posix.errno();
-            if (errno != Posix.EINTR) {
-                log.error("poll on agent descriptors failed: {}", Posix.describeErrno(errno));
+            if (errno != Errno.EINTR) {
+                log.error("poll on agent descriptors failed: {}", Errno.describe(errno));
                 Thread.sleep(100);
             }
             return;
@@ -406,11 +406,11 @@ final class ChildMonitor {
                 return;
             } else {
                 int errno = Posix.errno();
-                if (errno == Posix.EINTR) {
+                if (errno == Errno.EINTR) {
                     continue;
                 }
-                if (errno != Posix.EAGAIN) {
-                    log.warn("Reading output of {} failed: {}", child.description(), Posix.describeErrno(errno));
+                if (errno != Errno.EAGAIN) {
+                    log.warn("Reading output of {} failed: {}", child.description(), Errno.describe(errno));
                     capture.close();
                 }
                 return;
