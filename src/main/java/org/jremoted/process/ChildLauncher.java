@@ -2,8 +2,10 @@ package org.jremoted.process;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * they need no guessing from exit codes. {@link #start} never blocks on the agent: the spawn (one
  * vfork-style clone plus one exec) happens on the {@link ChildMonitor} thread, which then watches
  * the child.
+ *
+ * <p>A launcher costs nothing until its first {@link #start}: no thread, no native memory (only
+ * the umask is set at once, and only if it differs). The {@code agent-io} thread starts with the
+ * first agent. {@link #start} may be called from any thread.
  */
 public final class ChildLauncher {
 
@@ -42,27 +48,69 @@ public final class ChildLauncher {
     private static volatile ScheduledExecutorService timers;
 
     private final ChildSettings settings;
-    private final Memory workingDirectory;
-    private final ChildEnvironment environment;
+    /** The base environment agents get, in order (the settings' plus PWD). */
+    private final Map<String, String> baseEnvironment;
+    /** Made by the first spawn; see {@link #prepared()}. */
+    private volatile Prepared prepared;
+
+    /** What every spawn hands to libc, in native memory. */
+    private record Prepared(Memory workingDirectory, ChildEnvironment environment) {
+    }
 
     public ChildLauncher(ChildSettings settings) {
         this.settings = settings;
-        this.workingDirectory = settings.workingDirectory() == null ? null
-                : Posix.cString(settings.workingDirectory().toString());
         Map<String, String> env = new LinkedHashMap<>(settings.baseEnvironment());
         if (settings.workingDirectory() != null) {
             // What a shell started there would see; an inherited PWD would name the JVM's directory.
             env.put("PWD", settings.workingDirectory().toString());
         }
-        this.environment = new ChildEnvironment(env);
-        if (settings.umask() >= 0) {
-            // umask is per process: children inherit the JVM's, as agents inherit the C daemon's.
+        this.baseEnvironment = env;
+        // umask is per process: children inherit the JVM's, as agents inherit the C daemon's. It is
+        // set now, not at the first spawn, because it also governs the files the daemon creates.
+        if (settings.umask() >= 0 && currentUmask() != settings.umask()) {
             int previous = Posix.C.umask(settings.umask());
-            if (previous != settings.umask()) {
-                log.debug("Process umask changed from {} to {}", Integer.toOctalString(previous),
-                        Integer.toOctalString(settings.umask()));
+            log.debug("Process umask changed from {} to {}", Integer.toOctalString(previous),
+                    Integer.toOctalString(settings.umask()));
+        }
+    }
+
+    /**
+     * The process's umask as {@code /proc/self/status} shows it (Linux 4.7+), or -1 when it cannot
+     * be read. Reading it takes no native call, so a daemon started with the right umask loads no
+     * native code before its first agent.
+     */
+    static int currentUmask() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("Umask:")) {
+                    return Integer.parseInt(line.substring("Umask:".length()).trim(), 8);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            log.debug("Cannot read the umask from /proc/self/status: {}", e.toString());
+        }
+        return -1;
+    }
+
+    /**
+     * The working directory and the base environment in native memory, made by the first spawn
+     * (on an {@code agent-io} thread) and kept: a daemon that runs no agent allocates no native
+     * memory, so JNA does not start its cleaner thread.
+     */
+    private Prepared prepared() {
+        Prepared p = prepared;
+        if (p == null) {
+            synchronized (this) {
+                p = prepared;
+                if (p == null) {
+                    Memory dir = settings.workingDirectory() == null ? null
+                            : Posix.cString(settings.workingDirectory().toString());
+                    p = new Prepared(dir, new ChildEnvironment(baseEnvironment));
+                    prepared = p;
+                }
             }
         }
+        return p;
     }
 
     public ChildSettings settings() {
@@ -112,7 +160,9 @@ public final class ChildLauncher {
         if (!child.beginSpawn()) {
             return;
         }
-        ChildEnvironment.Entries env = environment.forRequest(child, request);
+        Prepared spawnInputs = prepared();
+        Memory workingDirectory = spawnInputs.workingDirectory();
+        ChildEnvironment.Entries env = spawnInputs.environment().forRequest(child, request);
         if (env == null) {
             return;
         }

@@ -46,8 +46,7 @@ public final class AgentClasses {
         AgentClasses classes = new AgentClasses();
         ChildLauncher launcher = new ChildLauncher(settings);
         LsbAgent lsb = new LsbAgent(launcher);
-        // A lambda, not SystemdAgent::new: a method reference would load the class at once.
-        Supplier<SystemdAgent> systemd = new OnFirstUse<>(() -> new SystemdAgent());
+        Supplier<SystemdAgent> systemd = new OnFirstUse<>(new SystemdFactory());
         classes.register("ocf", new OcfAgent(launcher));
         classes.register("lsb", lsb);
         classes.register("systemd", action -> systemd.get().start(action));
@@ -83,6 +82,18 @@ public final class AgentClasses {
         // Upstream cannot prepare an action of an unknown class and reports the agent as missing.
         return action -> RunningAction.done(AgentResult.error(ExitStatus.NOT_INSTALLED,
                 ExecutionStatus.NOT_INSTALLED, action.type() + ": No such file or directory"));
+    }
+
+    /**
+     * Makes the daemon's systemd class. A class of its own rather than a lambda or a method
+     * reference: linking either names {@code SystemdAgent} in its type, which loads that class at
+     * start-up.
+     */
+    private static final class SystemdFactory implements Supplier<SystemdAgent> {
+        @Override
+        public SystemdAgent get() {
+            return new SystemdAgent();
+        }
     }
 
     /** A value made by the first {@link #get} (from any thread) and kept. */
