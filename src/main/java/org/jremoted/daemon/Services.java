@@ -5,7 +5,7 @@ import java.util.function.IntConsumer;
 import org.jremoted.agents.AgentClasses;
 import org.jremoted.agents.ChildSettings;
 import org.jremoted.agents.OcfAgent;
-import org.jremoted.executor.LoopScheduler;
+import org.jremoted.support.LoopScheduler;
 import org.jremoted.protocol.Dispatcher;
 import org.jremoted.protocol.RequestDispatcher;
 import org.jremoted.protocol.WatchdogCheck;

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.jremoted.executor.LoopScheduler;
+import org.jremoted.support.LoopScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

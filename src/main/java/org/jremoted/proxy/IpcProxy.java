@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.jremoted.executor.LoopScheduler;
+import org.jremoted.support.LoopScheduler;
 import org.jremoted.protocol.Client;
 import org.jremoted.protocol.Dispatcher;
 import org.jremoted.protocol.MalformedMessageException;

@@ -2,7 +2,7 @@ package org.jremoted.proxy;
 
 import java.nio.file.Path;
 import java.util.Optional;
-import org.jremoted.executor.LoopScheduler;
+import org.jremoted.support.LoopScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

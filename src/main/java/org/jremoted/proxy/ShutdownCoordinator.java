@@ -1,7 +1,7 @@
 package org.jremoted.proxy;
 
 import java.util.function.IntConsumer;
-import org.jremoted.executor.LoopScheduler;
+import org.jremoted.support.LoopScheduler;
 import org.jremoted.protocol.Client;
 import org.jremoted.protocol.Messages;
 import org.slf4j.Logger;

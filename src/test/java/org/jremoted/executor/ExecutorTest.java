@@ -16,6 +16,7 @@ import org.jremoted.executor.fakes.FakeRunner;
 import org.jremoted.protocol.XmlNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.jremoted.protocol.LegacyRc;
 
 class ExecutorTest {
     private static final long WALL_S = FakeLoop.WALL_ORIGIN_MS / 1000;

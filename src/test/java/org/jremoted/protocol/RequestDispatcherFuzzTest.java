@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jremoted.agents.AgentResult;
 import org.jremoted.agents.ExecutionStatus;
-import org.jremoted.executor.LegacyRc;
+import org.jremoted.protocol.LegacyRc;
 import org.jremoted.executor.ResourceRecurring;
 import org.jremoted.executor.fakes.DispatcherHarness;
 import org.jremoted.executor.fakes.FakeClient;

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
-import org.jremoted.executor.LoopScheduler;
+import org.jremoted.support.LoopScheduler;
 
 /**
  * A deterministic daemon loop: tasks run only when the test says so, and time moves only when

@@ -1,4 +1,4 @@
-package org.jremoted.executor;
+package org.jremoted.support;
 
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;

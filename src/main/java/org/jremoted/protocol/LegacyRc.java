@@ -1,4 +1,4 @@
-package org.jremoted.executor;
+package org.jremoted.protocol;
 
 /** The negative Linux errno values carried in {@code lrmd_rc} of replies. */
 public final class LegacyRc {
