@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.jremoted.transport.FrameDecoder;
 import org.jremoted.transport.FrameHeader;
 import org.junit.jupiter.api.Test;
+import org.jremoted.transport.MessageDecoder;
 
 /** Real 2.1.5 traffic (test-fixtures/traces) through the codecs. */
 class FixtureTest {

@@ -1,4 +1,4 @@
-package org.jremoted.protocol;
+package org.jremoted.transport;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
@@ -7,6 +7,10 @@ import java.util.List;
 import org.jremoted.support.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jremoted.protocol.XmlLimits;
+import org.jremoted.protocol.XmlCodec;
+import org.jremoted.protocol.MalformedMessageException;
+import org.jremoted.protocol.XmlNode;
 
 /**
  * Turns each message's XML text into an {@link XmlNode}. Like the C daemon, a message that does not

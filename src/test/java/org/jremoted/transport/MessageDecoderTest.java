@@ -1,4 +1,4 @@
-package org.jremoted.protocol;
+package org.jremoted.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.jremoted.protocol.XmlNode;
 
 class MessageDecoderTest {
 
