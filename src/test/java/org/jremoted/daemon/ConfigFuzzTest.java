@@ -13,7 +13,7 @@ import org.jremoted.agents.ChildSettings;
 import org.jremoted.fuzzing.FuzzLogs;
 import org.jremoted.proxy.SchemaDownload;
 import org.jremoted.protocol.Values;
-import org.jremoted.proxy.PcmkIpcCodec;
+import org.jremoted.ipc.PcmkIpcCodec;
 import org.jremoted.transport.FrameDecoder;
 import org.jremoted.transport.FrameEncoder;
 import org.jremoted.transport.ListenerSettings;
