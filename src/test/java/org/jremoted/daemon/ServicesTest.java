@@ -13,7 +13,7 @@ import org.jremoted.ipc.PcmkIpcCodec;
 import org.jremoted.testing.FakeClient;
 import org.jremoted.testing.FakeLink;
 import org.jremoted.testing.FakeLoop;
-import org.jremoted.protocol.XmlNode;
+import org.jremoted.testing.Requests;
 import org.junit.jupiter.api.Test;
 
 /** The composition root as the daemon builds it, driven from both kinds of client. */
@@ -32,8 +32,7 @@ class ServicesTest {
     void aLocalLrmdClientIsTrackedForStatusLikeARemoteOne() throws Exception {
         FakeClient remote = new FakeClient();
         services.dispatcher().connected(remote);
-        services.dispatcher().received(remote, XmlNode.builder("lrmd_command").attr("lrmd_op", "register")
-                .attr("lrmd_clientname", "crmd").attr("lrmd_protocol_version", "1.1").build());
+        services.dispatcher().received(remote, Requests.register("crmd", "1.1", 1));
 
         FakeLink link = new FakeLink();
         services.localClients().attach(link);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.jremoted.testing.DispatcherHarness;
 import org.jremoted.testing.FakeClient;
+import org.jremoted.testing.Requests;
 import org.jremoted.testing.FakeLoop;
 import org.jremoted.testing.FakeRunner;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,21 +38,19 @@ class RequestDispatcherTest {
     // ------------------------------------------------------------ helpers
 
     private XmlNode.Builder command(String op) {
-        return XmlNode.builder("lrmd_command").attr("t", "lrmd").attr("lrmd_op", op)
-                .attr("lrmd_remote_msg_id", ++msgId).attr("lrmd_remote_msg_type", "request");
+        return Requests.command(op, ++msgId);
     }
 
     private static XmlNode withRsc(XmlNode.Builder command, XmlNode rsc) {
-        return command.child(XmlNode.builder("lrmd_calldata").child(rsc).build()).build();
+        return Requests.withRsc(command, rsc);
     }
 
     private static XmlNode.Builder rsc(String id) {
-        return XmlNode.builder("lrmd_rsc").attr("lrmd_origin", "test").attr("lrmd_rsc_id", id);
+        return Requests.rsc(id);
     }
 
     private XmlNode registerRequest(String name, String version) {
-        return command("register").attr("lrmd_clientname", name).attr("lrmd_protocol_version", version)
-                .build();
+        return Requests.register(name, version, ++msgId);
     }
 
     private FakeClient connectAndRegister(String name) {

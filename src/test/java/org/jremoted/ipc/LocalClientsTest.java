@@ -15,6 +15,7 @@ import org.jremoted.protocol.XmlNode;
 import org.jremoted.testing.FakeClient;
 import org.jremoted.testing.FakeLink;
 import org.jremoted.testing.FakeLoop;
+import org.jremoted.testing.Requests;
 import org.junit.jupiter.api.Test;
 
 /** Local {@code lrmd} clients: decoded here, served by the dispatcher, never proxied. */
@@ -163,12 +164,11 @@ class LocalClientsTest {
                 loop, new org.jremoted.testing.FakeRunner());
         FakeClient local = new FakeClient(false);
         h.dispatcher.connected(local);
-        h.dispatcher.received(local, XmlNode.builder("lrmd_command").attr("lrmd_op", "register")
-                .attr("lrmd_clientname", "tool").attr("lrmd_protocol_version", "1.1").build());
-        h.dispatcher.received(local, XmlNode.builder("lrmd_command").attr("lrmd_op", "lrmd_rsc_poke").build());
-        h.dispatcher.received(local, XmlNode.builder("lrmd_command").attr("lrmd_op", "lrmd_rsc_register")
-                .child(XmlNode.builder("lrmd_rsc").attr("lrmd_rsc_id", "r").attr("lrmd_class", "ocf")
-                        .attr("lrmd_provider", "heartbeat").attr("lrmd_type", "Dummy").build()).build());
+        h.dispatcher.received(local, Requests.register("tool", "1.1", 1));
+        h.dispatcher.received(local, Requests.command("lrmd_rsc_poke", 2).build());
+        h.dispatcher.received(local, Requests.withRsc(Requests.command("lrmd_rsc_register", 3),
+                Requests.rsc("r").attr("lrmd_class", "ocf").attr("lrmd_provider", "heartbeat")
+                        .attr("lrmd_type", "Dummy").build()));
         List<String> rcs = local.take().stream().filter(m -> m.name().equals("lrmd_reply"))
                 .map(m -> m.attr("lrmd_rc")).toList();
         assertEquals(List.of("0", "0", "-13"), rcs);
