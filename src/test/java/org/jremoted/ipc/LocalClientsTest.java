@@ -8,13 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.jremoted.ipc.PcmkIpcCodec.Dialect;
-import org.jremoted.protocol.Client;
 import org.jremoted.protocol.Dispatcher;
 import org.jremoted.protocol.XmlCodec;
 import org.jremoted.protocol.XmlNode;
 import org.jremoted.testing.FakeClient;
 import org.jremoted.testing.FakeLink;
 import org.jremoted.testing.FakeLoop;
+import org.jremoted.testing.RecordingDispatcher;
 import org.jremoted.testing.Requests;
 import org.junit.jupiter.api.Test;
 
@@ -68,29 +68,15 @@ class LocalClientsTest {
 
     @Test
     void lrmdClientsAreServedLocallyWithResponsesAndEvents() throws Exception {
-        List<String> seen = new ArrayList<>();
-        LocalClients local = serving(new Dispatcher() {
-            @Override
-            public void connected(Client client) {
-                seen.add("connected " + client.isRemote() + " " + client.isPrivileged());
-            }
-
-            @Override
-            public void received(Client client, XmlNode message) {
-                seen.add("received " + message.attr("lrmd_op"));
-                client.send(XmlNode.builder("lrmd_notify").attr("lrmd_op", "lrmd_rsc_poke").build());
-                client.send(XmlNode.builder("lrmd_reply").attr("lrmd_rc", "0").build());
-            }
-
-            @Override
-            public void disconnected(Client client) {
-                seen.add("disconnected");
-            }
+        RecordingDispatcher executor = new RecordingDispatcher((client, message) -> {
+            client.send(XmlNode.builder("lrmd_notify").attr("lrmd_op", "lrmd_rsc_poke").build());
+            client.send(XmlNode.builder("lrmd_reply").attr("lrmd_rc", "0").build());
         });
+        LocalClients local = serving(executor);
         local.connected(new LocalConnection(9, LocalEndpoint.LRMD, 77, 1000, 1000, "nobody"));
         local.request(9, request(4, 0x200, "<lrmd_command lrmd_op=\"lrmd_rsc_poke\"/>"));
         local.closed(9);
-        assertEquals(List.of("connected false false", "received lrmd_rsc_poke", "disconnected"), seen);
+        assertEquals(List.of("connected false false", "received lrmd_rsc_poke", "disconnected"), executor.seen);
         assertEquals(List.of("event 9", "respond 9"), link.calls);
         assertEquals(4, ByteBuffer.wrap(link.messages.get(1)).order(ByteOrder.nativeOrder()).getInt(0));
         assertTrue(proxied.isEmpty(), "lrmd is never proxied");
@@ -126,28 +112,13 @@ class LocalClientsTest {
 
     @Test
     void anUnprivilegedLrmdClientsCompressedBombIsRefusedBeforeItIsInflated() throws Exception {
-        List<String> seen = new ArrayList<>();
-        LocalClients local = serving(new Dispatcher() {
-            @Override
-            public void connected(Client client) {
-                seen.add("connected");
-            }
-
-            @Override
-            public void received(Client client, XmlNode message) {
-                seen.add("received");
-            }
-
-            @Override
-            public void disconnected(Client client) {
-                seen.add("disconnected");
-            }
-        });
+        RecordingDispatcher executor = new RecordingDispatcher();
+        LocalClients local = serving(executor);
         byte[] bomb = compressedBomb(5, 8 << 20);
         assertTrue(bomb.length < 1000, "a few hundred bytes on the wire: " + bomb.length);
         local.connected(new LocalConnection(9, LocalEndpoint.LRMD, 77, 1000, 1000, "alice"));
         local.request(9, bomb);
-        assertEquals(List.of("connected"), seen, "nothing reaches the dispatcher");
+        assertEquals(List.of("connected false false"), executor.seen, "nothing reaches the dispatcher");
         assertEquals(List.of("disconnect 9"), link.calls);
         PcmkIpcCodec.MalformedIpcException e = org.junit.jupiter.api.Assertions.assertThrows(
                 PcmkIpcCodec.MalformedIpcException.class,
@@ -190,53 +161,25 @@ class LocalClientsTest {
 
     @Test
     void otherEndpointsGoToTheProxyAndPacemakerdIsRefused() throws Exception {
-        LocalClients local = serving(new Dispatcher() {
-            @Override
-            public void connected(Client client) {
-                fail("not an executor client");
-            }
-
-            @Override
-            public void received(Client client, XmlNode message) {
-                fail("not an executor client");
-            }
-
-            @Override
-            public void disconnected(Client client) {
-                fail("not an executor client");
-            }
-        });
+        RecordingDispatcher executor = new RecordingDispatcher();
+        LocalClients local = serving(executor);
         local.connected(new LocalConnection(3, LocalEndpoint.CIB_RO, 77, 0, 0, "root"));
         local.request(3, request(1, 0x200, "<cib_command/>"));
         local.closed(3);
         local.connected(new LocalConnection(4, LocalEndpoint.PACEMAKERD, 77, 0, 0, "root"));
         assertEquals(List.of("connected 3", "request 3", "closed 3"), proxied);
         assertEquals(List.of("disconnect 4"), link.calls);
+        assertTrue(executor.seen.isEmpty(), "no executor client: " + executor.seen);
     }
 
     @Test
     void aLostHelperDisconnectsEveryLocalExecutorClientToo() {
-        List<String> seen = new ArrayList<>();
-        LocalClients local = serving(new Dispatcher() {
-            @Override
-            public void connected(Client client) {
-                seen.add("connected");
-            }
-
-            @Override
-            public void received(Client client, XmlNode message) {
-                seen.add("received");
-            }
-
-            @Override
-            public void disconnected(Client client) {
-                seen.add("disconnected");
-            }
-        });
+        RecordingDispatcher executor = new RecordingDispatcher();
+        LocalClients local = serving(executor);
         local.connected(new LocalConnection(9, LocalEndpoint.LRMD, 77, 0, 0, "root"));
         assertEquals(1, local.executorClientCount());
         local.lost("helper exited");
-        assertEquals(List.of("connected", "disconnected"), seen);
+        assertEquals(List.of("connected false true", "disconnected"), executor.seen);
         assertEquals(List.of("lost"), proxied);
         assertEquals(0, local.executorClientCount());
     }
