@@ -43,6 +43,7 @@ static struct {
     int callopts;
     int verbose;
     bool async_connect;     /* connect the way a controller does */
+    bool local;             /* the local executor over libqb IPC, as a tool on the node does */
 } opt = {
     .host = "127.0.0.1",
     .port = 3121,
@@ -55,6 +56,7 @@ static struct {
     .callopts = 0,
     .verbose = 0,
     .async_connect = false,
+    .local = false,
 };
 
 /* What the event callback has seen so far. */
@@ -243,16 +245,17 @@ cancel_seen(void)
     return g.watch_cancelled > 0;
 }
 
-/* Connect synchronously: TCP, TLS handshake and executor registration. */
+/* Connect synchronously: TCP, TLS handshake and executor registration (or,
+ * with -L, the local lrmd IPC endpoint and registration). */
 static int
 connect_api(void)
 {
     int rc;
     gint64 start = now_ms();
 
-    g.api = lrmd_remote_api_new(NULL, opt.host, opt.port);
+    g.api = opt.local ? lrmd_api_new() : lrmd_remote_api_new(NULL, opt.host, opt.port);
     if (g.api == NULL) {
-        out_str("connect_error", "lrmd_remote_api_new failed");
+        out_str("connect_error", opt.local ? "lrmd_api_new failed" : "lrmd_remote_api_new failed");
         return -ENOMEM;
     }
     g.api->cmds->set_callback(g.api, on_event);
@@ -701,6 +704,7 @@ usage(FILE *out)
         "  -u STRING    exec: user data\n"
         "  -o N         register/exec: call options bit field\n"
         "  -a           connect asynchronously (connect_async + connect event)\n"
+        "  -L           connect to the local executor over IPC (lrmd), not over TLS\n"
         "  -v           library diagnostics on stderr (repeat for debug)\n"
         "scenarios:\n"
         "  connect                        connect, disconnect\n"
@@ -729,7 +733,7 @@ main(int argc, char **argv)
     if (env_port != NULL && atoi(env_port) > 0) {
         opt.port = atoi(env_port);
     }
-    while ((c = getopt(argc, argv, "+H:p:w:n:c:kd:u:o:avh")) != -1) {
+    while ((c = getopt(argc, argv, "+H:p:w:n:c:kd:u:o:aLvh")) != -1) {
         switch (c) {
             case 'H': opt.host = optarg; break;
             case 'p': opt.port = atoi(optarg); break;
@@ -741,6 +745,7 @@ main(int argc, char **argv)
             case 'u': opt.userdata = optarg; break;
             case 'o': opt.callopts = atoi(optarg); break;
             case 'a': opt.async_connect = true; break;
+            case 'L': opt.local = true; break;
             case 'v': opt.verbose++; break;
             case 'h': usage(stdout); return 0;
             default: usage(stderr); return 2;

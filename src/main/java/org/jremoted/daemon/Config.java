@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import org.jremoted.ipc.LocalIpcSettings;
+import org.jremoted.ipc.PcmkIpcCodec;
 import org.jremoted.protocol.Values;
+import org.jremoted.proxy.SchemaDownload;
 import org.jremoted.transport.ConnectionLimits;
 import org.jremoted.transport.ListenerSettings;
 
@@ -13,8 +16,19 @@ import org.jremoted.transport.ListenerSettings;
  * {@code PCMK_<name>} first, then {@code HA_<name>}; an invalid value is warned about and replaced
  * by the default.
  *
- * @param warnings     problems found while reading, logged once logging is up
- * @param statusSocket where `jremoted status` asks the daemon (JREMOTED_STATUS_SOCKET)
+ * <p>The daemon reads its environment here and nowhere else: the composition root
+ * ({@link Services}) passes these values down.
+ *
+ * @param warnings       problems found while reading, logged once logging is up
+ * @param statusSocket   where `jremoted status` asks the daemon (JREMOTED_STATUS_SOCKET)
+ * @param environment    the whole environment read, the base of what agents get
+ * @param x509           X.509 TLS instead of PSK ({@code PCMK_cert_file} and friends)
+ * @param warmup         JREMOTED_WARMUP: run the transport warm-up before listening
+ * @param journalStream  JOURNAL_STREAM as systemd sets it, null when unset
+ * @param ipcBufferBytes PCMK_ipc_buffer, normalised
+ * @param schemaDownload JREMOTED_SCHEMA_DOWNLOAD: fetch Pacemaker 3.0's newer CIB schemas
+ * @param installedSchemaDirectory PCMK_schema_directory: the schemas installed on this node
+ * @param localIpc       JREMOTED_LOCAL_IPC and JREMOTED_IPC_HELPER
  */
 public record Config(
         int remotePort,
@@ -37,7 +51,15 @@ public record Config(
         int logpriority,
         int logfileMode,
         Path statusSocket,
-        ConnectionLimits connectionLimits) {
+        ConnectionLimits connectionLimits,
+        Map<String, String> environment,
+        X509Settings x509,
+        boolean warmup,
+        String journalStream,
+        int ipcBufferBytes,
+        boolean schemaDownload,
+        Path installedSchemaDirectory,
+        LocalIpcSettings localIpc) {
 
     public static final int DEFAULT_PORT = 3121;
     public static final String DEFAULT_LOGFILE = "/var/log/pacemaker/pacemaker.log";
@@ -60,6 +82,7 @@ public record Config(
 
     public Config {
         warnings = List.copyOf(warnings);
+        environment = Map.copyOf(environment);
     }
 
     /** Read every honoured variable from an environment map. */
@@ -157,7 +180,13 @@ public record Config(
                 emptyToNull(start), sbd,
                 Path.of(schemaDir == null || schemaDir.isEmpty() ? "/var/lib/pacemaker/schemas" : schemaDir),
                 maxMessage, compress, warnings, logfileInherited, facilityInherited, stderrSetting, priority, mode,
-                Path.of(env.getOrDefault("JREMOTED_STATUS_SOCKET", "/run/jremoted/status.sock")), limits);
+                Path.of(env.getOrDefault("JREMOTED_STATUS_SOCKET", "/run/jremoted/status.sock")), limits,
+                env, X509Settings.fromEnvironment(env), Values.isTrue(env.get("JREMOTED_WARMUP")),
+                env.get("JOURNAL_STREAM"), PcmkIpcCodec.bufferSize(env.get("PCMK_ipc_buffer")),
+                // On as in the C daemon; JREMOTED_SCHEMA_DOWNLOAD=no opts out (docs/pacemaker3.md).
+                SchemaDownload.enabled(env.get("JREMOTED_SCHEMA_DOWNLOAD")),
+                Path.of(env.getOrDefault("PCMK_schema_directory", "/usr/share/pacemaker")),
+                LocalIpcSettings.of(env.get("JREMOTED_LOCAL_IPC"), env.get("JREMOTED_IPC_HELPER")));
     }
 
     /** True when the detail log is switched off. */

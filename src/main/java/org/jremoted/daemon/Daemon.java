@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.jremoted.protocol.Values;
+import org.jremoted.support.LoopScheduler;
 import org.jremoted.transport.AuthKeyStore;
 import org.jremoted.transport.TransportWarmup;
 import org.jremoted.transport.RemoteServer;
@@ -33,7 +33,7 @@ public final class Daemon {
             System.err.println(problem);
         }
         config.warnings().forEach(log::warn);
-        Config.ignoredSettings(System.getenv()).forEach(log::debug);
+        Config.ignoredSettings(config.environment()).forEach(log::debug);
         log.info("Starting Pacemaker remote executor (jremoted)");
         ensureDirectory(Path.of("/run/resource-agents"));
         // Agents run with this as their working directory, where their core files land.
@@ -43,7 +43,7 @@ public final class Daemon {
         EventLoop loop = group.next();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         AuthKeyStore keys = new AuthKeyStore(config.authkeyLocation());
-        X509Settings x509 = X509Settings.fromEnvironment(System.getenv());
+        X509Settings x509 = config.x509();
         x509.warnings().forEach(log::warn);
         if (!x509.enabled() && keys.key() == null) {
             log.warn("No Pacemaker Remote key found (looked in {}): a cluster connection will not be possible "
@@ -54,11 +54,11 @@ public final class Daemon {
                     config.tlsPriorities());
         }
 
-        Services services = Services.create(config, loop, exit::complete);
-        ClientTracker clients = new ClientTracker(services.dispatcher());
+        Services services = Services.create(config, LoopScheduler.of(loop), exit::complete);
+        ClientTracker clients = services.dispatcher();
         RemoteServer server = new RemoteServer(config.listenerSettings().withX509(x509.credentials()), keys,
                 clients, group);
-        if (Values.isTrue(System.getenv("JREMOTED_WARMUP"))) {
+        if (config.warmup()) {
             // Opt-in: faster first connections for ~0.5 s CPU and ~8 MiB RSS (docs/benchmarks.md).
             // Before listening: a cluster node gives the TLS handshake 5 s and takes a failure as
             // a rejected key (no retry); a cold JVM on a slow guest (an emulated CPU) needs more.

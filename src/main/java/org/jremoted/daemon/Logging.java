@@ -61,7 +61,7 @@ public final class Logging {
             appender.start();
             root.addAppender(appender);
         }
-        if (stderrWanted(config, verbosity, syslog, System.getenv("JOURNAL_STREAM"), Path.of("/proc/self/fd/2"))) {
+        if (stderrWanted(config, verbosity, syslog, config.journalStream(), Path.of("/proc/self/fd/2"))) {
             ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
             console.setContext(ctx);
             console.setName("stderr");

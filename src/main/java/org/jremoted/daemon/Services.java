@@ -1,72 +1,86 @@
 package org.jremoted.daemon;
 
-import io.netty.channel.EventLoop;
 import java.util.function.IntConsumer;
 import org.jremoted.agents.classes.AgentClasses;
-import org.jremoted.agents.exec.OcfAgent;
-import org.jremoted.executor.LoopScheduler;
 import org.jremoted.process.ChildSettings;
-import org.jremoted.protocol.Dispatcher;
-import org.jremoted.protocol.RequestDispatcher;
-import org.jremoted.protocol.WatchdogCheck;
+import org.jremoted.agents.exec.OcfAgent;
+import org.jremoted.dispatch.ConnectedClients;
+import org.jremoted.dispatch.RequestDispatcher;
+import org.jremoted.dispatch.WatchdogCheck;
+import org.jremoted.executor.AlertRuns;
+import org.jremoted.executor.Executor;
+import org.jremoted.ipc.LocalClients;
+import org.jremoted.ipc.LocalIpc;
+import org.jremoted.ipc.LocalIpcListener;
 import org.jremoted.proxy.IpcProviders;
 import org.jremoted.proxy.IpcProxy;
 import org.jremoted.proxy.SchemaDownload;
-import org.jremoted.proxy.LocalIpc;
-import org.jremoted.proxy.PcmkIpcCodec;
 import org.jremoted.proxy.ShutdownCoordinator;
+import org.jremoted.support.LoopScheduler;
 
 /**
- * Builds the daemon's parts and connects them: agent classes, the request dispatcher with its
- * executor, the IPC providers and the graceful-shutdown handshake.
+ * The composition root: the one place the daemon's parts are built and connected, from the
+ * {@link Config} read once at start-up. Agent classes; the executor and the alert runner; the
+ * dispatcher that serves both kinds of executor client, seen through the {@link ClientTracker}
+ * that {@code jremoted status} reads (TLS clients through {@code RemoteServer}, local {@code lrmd}
+ * clients through {@link LocalClients}); the IPC proxy with the graceful-shutdown handshake and the
+ * schema download; the local IPC endpoints. {@link Daemon} adds the listener and the status server.
+ * Built on the main thread before the loop runs anything; used on the loop thread afterwards.
  */
 final class Services {
-    private final RequestDispatcher dispatcher;
+    private final ClientTracker clients;
+    private final Executor executor;
+    private final AlertRuns alerts;
     private final ShutdownCoordinator shutdown;
     private final AgentClasses agentClasses;
+    private final LocalClients localClients;
     private final LocalIpc localIpc;
     private Runnable stopAccepting = () -> { };
 
-    private Services(RequestDispatcher dispatcher, ShutdownCoordinator shutdown, AgentClasses agentClasses,
-                     LocalIpc localIpc) {
-        this.dispatcher = dispatcher;
-        this.shutdown = shutdown;
-        this.agentClasses = agentClasses;
-        this.localIpc = localIpc;
-    }
-
-    static Services create(Config config, EventLoop loop, IntConsumer exit) {
-        LoopScheduler scheduler = LoopScheduler.of(loop);
+    private Services(Config config, LoopScheduler loop, IntConsumer exit, boolean startLocalIpc) {
         // Java cannot change its own environment: what the daemon adds for agents goes to each child.
-        AgentClasses agents = AgentClasses.daemonDefaults(ChildSettings.daemonDefaults().withBaseEnvironment(
-                ChildSettings.daemonEnvironment(System.getenv(), config.logfile(), config.logfacility(),
+        agentClasses = AgentClasses.daemonDefaults(ChildSettings.daemonDefaults().withBaseEnvironment(
+                ChildSettings.daemonEnvironment(config.environment(), config.logfile(), config.logfacility(),
                         config.debug())));
         IpcProviders providers = new IpcProviders();
-        Services[] self = new Services[1];
-        ShutdownCoordinator shutdown = new ShutdownCoordinator(scheduler, providers,
-                () -> self[0].stopAccepting.run(), exit, ShutdownCoordinator.DEFAULT_ANSWER_TIMEOUT_MS);
-        WatchdogCheck watchdog = new WatchdogCheck(config.sbdWatchdogTimeoutMs(), WatchdogCheck::sbdRunning, exit);
-        IpcProxy proxy = new IpcProxy(scheduler, providers,
-                PcmkIpcCodec.bufferSize(System.getenv("PCMK_ipc_buffer")), IpcProxy.DEFAULT_REQUEST_TIMEOUT_MS,
-                config.maxMessageBytes());
-        // On as in the C daemon; JREMOTED_SCHEMA_DOWNLOAD=no opts out (docs/pacemaker3.md).
-        if (SchemaDownload.enabled(System.getenv("JREMOTED_SCHEMA_DOWNLOAD"))) {
-            proxy.fetchSchemasInto(new SchemaDownload(config.schemaDirectory(), java.nio.file.Path.of(
-                    System.getenv().getOrDefault("PCMK_schema_directory", "/usr/share/pacemaker"))));
+        shutdown = new ShutdownCoordinator(loop, providers, () -> stopAccepting.run(), exit,
+                ShutdownCoordinator.DEFAULT_ANSWER_TIMEOUT_MS);
+        IpcProxy proxy = new IpcProxy(loop, providers, shutdown, config.ipcBufferBytes(),
+                IpcProxy.DEFAULT_REQUEST_TIMEOUT_MS, config.maxMessageBytes());
+        if (config.schemaDownload()) {
+            proxy.fetchSchemasInto(new SchemaDownload(config.schemaDirectory(), config.installedSchemaDirectory()));
         }
-        RequestDispatcher dispatcher = new RequestDispatcher(scheduler, agents::forStandard, providers,
-                proxy, shutdown, watchdog, config.nodeStartState());
-        proxy.serveExecutor(dispatcher);
-        self[0] = new Services(dispatcher, shutdown, agents, LocalIpc.start(scheduler, proxy));
-        return self[0];
+        ConnectedClients connected = new ConnectedClients();
+        executor = new Executor(loop, agentClasses::forStandard, connected);
+        alerts = new AlertRuns();
+        WatchdogCheck watchdog = new WatchdogCheck(config.sbdWatchdogTimeoutMs(), WatchdogCheck::sbdRunning, exit);
+        clients = new ClientTracker(new RequestDispatcher(loop, executor, alerts, connected, providers, proxy,
+                watchdog, config.nodeStartState()));
+        localClients = new LocalClients(clients, proxy, config.ipcBufferBytes(), config.maxMessageBytes());
+        localIpc = startLocalIpc ? LocalIpc.start(loop, config.localIpc(), localClients) : null;
     }
 
-    org.jremoted.executor.Executor executor() {
-        return dispatcher.executor();
+    static Services create(Config config, LoopScheduler loop, IntConsumer exit) {
+        return new Services(config, loop, exit, true);
     }
 
-    Dispatcher dispatcher() {
-        return dispatcher;
+    /** The same wiring without starting the endpoint process: tests drive {@link #localClients()}. */
+    static Services createWithoutEndpoints(Config config, LoopScheduler loop, IntConsumer exit) {
+        return new Services(config, loop, exit, false);
+    }
+
+    Executor executor() {
+        return executor;
+    }
+
+    /** What the TLS listener hands its connections to; local clients arrive at the same place. */
+    ClientTracker dispatcher() {
+        return clients;
+    }
+
+    /** What the local endpoint process reports to. */
+    LocalIpcListener localClients() {
+        return localClients;
     }
 
     void onStopAccepting(Runnable action) {
@@ -86,7 +100,9 @@ final class Services {
     void close() {
         // Resource agents keep running, as with the C daemon under KillMode=process: the cluster
         // decides about them. Alerts already launched are let finish (bounded by their timeouts).
-        dispatcher.alerts().drain().join();
-        localIpc.stop();
+        alerts.drain().join();
+        if (localIpc != null) {
+            localIpc.stop();
+        }
     }
 }

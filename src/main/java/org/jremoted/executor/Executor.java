@@ -14,6 +14,8 @@ import org.jremoted.agents.ExitStatus;
 import org.jremoted.agents.RunningAction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jremoted.support.LoopScheduler;
+import org.jremoted.protocol.LegacyRc;
 
 /**
  * The executor's state: registered resources, their operation queues, recurring operations and

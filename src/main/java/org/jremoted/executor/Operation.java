@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.jremoted.agents.RunningAction;
 import org.jremoted.protocol.XmlNode;
+import org.jremoted.support.LoopScheduler;
 
 /**
  * Life-cycle state of one requested operation. A recurring operation is one object for all its

@@ -11,6 +11,6 @@
  * thread and no native memory before); outcomes complete on them. Each class says which of its
  * members which thread may touch.
  *
- * <p>Imports {@code org.jremoted.support} only; nothing of the agents, which use it.
+ * <p>May import: support. Nothing of the agents, which use it.
  */
 package org.jremoted.process;

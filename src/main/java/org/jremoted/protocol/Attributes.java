@@ -67,6 +67,12 @@ public final class Attributes {
     // IPC proxy
     public static final String IPC_OP = "lrmd_ipc_op";
     public static final String IPC_SESSION = "lrmd_ipc_session";
+    public static final String IPC_SERVER = "lrmd_ipc_server";
+    public static final String IPC_CLIENT = "lrmd_ipc_client";
+    public static final String IPC_USER = "lrmd_ipc_user";
+    public static final String IPC_MSG_ID = "lrmd_ipc_msg_id";
+    public static final String IPC_MSG_FLAGS = "lrmd_ipc_msg_flags";
+    public static final String IPC_MSG = "lrmd_ipc_msg";
 
     // Values of lrmd_remote_msg_type
     public static final String MSG_TYPE_REPLY = "reply";
@@ -91,6 +97,11 @@ public final class Attributes {
     public static final String IPC_OP_SHUTDOWN_REQ = "shutdown_req";
     public static final String IPC_OP_SHUTDOWN_ACK = "shutdown_ack";
     public static final String IPC_OP_SHUTDOWN_NACK = "shutdown_nack";
+    public static final String IPC_OP_NEW = "new";
+    public static final String IPC_OP_REQUEST = "request";
+    public static final String IPC_OP_RESPONSE = "response";
+    public static final String IPC_OP_EVENT = "event";
+    public static final String IPC_OP_DESTROY = "destroy";
 
     // Values of lrmd_origin (names of the upstream functions; peers only log them)
     public static final String ORIGIN_MESSAGE = "process_lrmd_message";

@@ -1,11 +1,6 @@
 package org.jremoted.proxy;
 
-import static org.jremoted.protocol.Attributes.IPC_OP;
-import static org.jremoted.protocol.Attributes.IPC_PROXY;
-import static org.jremoted.protocol.Attributes.IPC_SESSION;
-import static org.jremoted.protocol.Attributes.REMOTE_MSG_ID;
-import static org.jremoted.protocol.Attributes.REMOTE_MSG_TYPE;
-import static org.jremoted.protocol.Attributes.MSG_TYPE_NOTIFY;
+import static org.jremoted.protocol.Attributes.*;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,23 +9,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.jremoted.executor.LoopScheduler;
+import org.jremoted.ipc.LocalConnection;
+import org.jremoted.ipc.LocalEndpoint;
+import org.jremoted.ipc.LocalIpcLink;
+import org.jremoted.ipc.LocalIpcListener;
+import org.jremoted.ipc.PcmkIpcCodec;
 import org.jremoted.protocol.Client;
-import org.jremoted.protocol.Dispatcher;
 import org.jremoted.protocol.MalformedMessageException;
-import org.jremoted.protocol.Messages;
 import org.jremoted.protocol.XmlCodec;
 import org.jremoted.protocol.XmlLimits;
 import org.jremoted.protocol.XmlNode;
 import org.jremoted.support.LogThrottle;
+import org.jremoted.support.LoopScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The IPC proxy (docs/proxy.md §3–§4): tunnels local libqb clients of {@code cib_ro}, {@code cib_rw},
  * {@code cib_shm}, {@code attrd}, {@code stonith-ng} and {@code crmd} over the TLS connection of
- * the IPC provider that was current when they connected, and serves {@code lrmd} clients with the
- * local executor. The libqb side lives in another process reached through {@link LocalIpcLink}.
+ * the IPC provider that was current when they connected, and takes every {@code ipc_fwd} the
+ * cluster sends, the answers to our shutdown request included (as upstream's remoted_proxy.c does).
+ * The libqb side lives in another process reached through {@link LocalIpcLink}; {@code lrmd}
+ * clients never get here ({@link org.jremoted.ipc.LocalClients} gives them to the dispatcher).
  * Loop thread only.
  */
 public final class IpcProxy implements ProxyListener, LocalIpcListener {
@@ -38,18 +38,6 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
     /** Local users can send bad messages as often as they reconnect. */
     private static final LogThrottle BAD_MESSAGE = new LogThrottle();
     private static final LogThrottle REFUSED = new LogThrottle();
-
-    static final String OP_NEW = "new";
-    static final String OP_REQUEST = "request";
-    static final String OP_RESPONSE = "response";
-    static final String OP_EVENT = "event";
-    static final String OP_DESTROY = "destroy";
-    static final String SERVER = "lrmd_ipc_server";
-    static final String CLIENT = "lrmd_ipc_client";
-    static final String USER = "lrmd_ipc_user";
-    static final String MSG_ID = "lrmd_ipc_msg_id";
-    static final String MSG_FLAGS = "lrmd_ipc_msg_flags";
-    static final String MSG = "lrmd_ipc_msg";
 
     /**
      * How long a local request waits for the cluster before we give up on the session. The C
@@ -59,18 +47,17 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
 
     private final LoopScheduler loop;
     private final IpcProviders providers;
+    private final ShutdownCoordinator shutdown;
     private final int bufferSize;
     private final long requestTimeoutMs;
     private final int maxMessage;
     private final XmlLimits xmlLimits;
     private LocalIpcLink link;
-    private Dispatcher executor;
 
     private SchemaDownload schemas;
     private Client schemasProvider;
     private final Map<Integer, Session> byConnection = new HashMap<>();
     private final Map<String, Session> bySession = new LinkedHashMap<>();
-    private final Map<Integer, LocalExecutorClient> executorClients = new HashMap<>();
 
     /** One proxied local client, bound to one provider for life. */
     private static final class Session {
@@ -104,16 +91,14 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
     }
 
     /**
+     * @param shutdown         takes the cluster's answers to our shutdown request
      * @param bufferSize       IPC buffer size for messages to local clients ({@code PCMK_ipc_buffer})
      * @param requestTimeoutMs how long a proxied request may stay unanswered; 0 = forever
+     * @param maxMessage       the largest message a local client may send (JREMOTED_MAX_MESSAGE_SIZE)
      */
-    public IpcProxy(LoopScheduler loop, IpcProviders providers, int bufferSize, long requestTimeoutMs) {
-        this(loop, providers, bufferSize, requestTimeoutMs, PcmkIpcCodec.MAX_MESSAGE_SIZE);
-    }
-
-    /** @param maxMessage the largest message a local client may send (JREMOTED_MAX_MESSAGE_SIZE) */
-    public IpcProxy(LoopScheduler loop, IpcProviders providers, int bufferSize, long requestTimeoutMs,
-                    int maxMessage) {
+    public IpcProxy(LoopScheduler loop, IpcProviders providers, ShutdownCoordinator shutdown, int bufferSize,
+                    long requestTimeoutMs, int maxMessage) {
+        this.shutdown = shutdown;
         this.maxMessage = maxMessage;
         this.xmlLimits = XmlLimits.forMaxMessage(maxMessage);
         this.loop = loop;
@@ -149,9 +134,9 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
         if (schemas == null || !schemas.owns(id)) {
             return false;
         }
-        if (OP_RESPONSE.equals(op)) {
+        if (IPC_OP_RESPONSE.equals(op)) {
             schemas.response(payload(message).orElse(XmlNode.builder("none").build())).forEach(from::send);
-        } else if (OP_DESTROY.equals(op)) {
+        } else if (IPC_OP_DESTROY.equals(op)) {
             schemas.destroyed();
         } else {
             // Only asynchronous CIB calls are answered with events; ours are synchronous.
@@ -161,14 +146,10 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
     }
 
     /** The process owning the libqb endpoints. */
+    @Override
     public void attach(LocalIpcLink link) {
         this.link = link;
         link.providerAvailable(!providers.isEmpty());
-    }
-
-    /** Who serves {@code lrmd} clients: the request dispatcher. */
-    public void serveExecutor(Dispatcher executor) {
-        this.executor = executor;
     }
 
     /** Number of live proxied sessions (for tests and status). */
@@ -189,21 +170,10 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
         log.info("Local IPC endpoints published: lrmd, cib_ro, cib_rw, cib_shm, attrd, stonith-ng, pacemakerd, crmd");
     }
 
+    /** A local client of a proxied endpoint connected ({@code lrmd} ones never get here). */
     @Override
     public void connected(LocalConnection c) {
-        switch (c.endpoint()) {
-            case LRMD -> {
-                if (executor == null) {
-                    link.disconnect(c.id());
-                    return;
-                }
-                LocalExecutorClient client = new LocalExecutorClient(c, link, bufferSize, maxMessage);
-                executorClients.put(c.id(), client);
-                executor.connected(client);
-            }
-            case PACEMAKERD -> link.disconnect(c.id());
-            default -> newSession(c);
-        }
+        newSession(c);
     }
 
     private void newSession(LocalConnection c) {
@@ -219,10 +189,7 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
         bySession.put(s.id, s);
         log.debug("Accepted IPC proxy connection (session {}) from uid {} gid {} on channel {}", s.id,
                 c.uid(), c.gid(), c.endpoint().channel());
-        provider.send(notify(XmlNode.builder(IPC_PROXY)
-                .attr(IPC_OP, OP_NEW)
-                .attr(SERVER, c.endpoint().channel())
-                .attr(IPC_SESSION, s.id)));
+        provider.send(ProxyMessages.newSession(s.id, c.endpoint().channel()));
     }
 
     @Override
@@ -233,11 +200,6 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
 
     @Override
     public void request(int connection, byte[] raw) {
-        LocalExecutorClient local = executorClients.get(connection);
-        if (local != null) {
-            executorRequest(local, raw);
-            return;
-        }
         Session s = byConnection.get(connection);
         if (s == null || s.closing) {
             return;
@@ -269,32 +231,7 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
             int requestId = m.id();
             s.timeout = loop.schedule(() -> requestTimedOut(s, requestId), requestTimeoutMs);
         }
-        XmlNode.Builder b = XmlNode.builder(IPC_PROXY)
-                .attr(IPC_OP, OP_REQUEST)
-                .attr(IPC_SESSION, s.id)
-                .attr(CLIENT, s.clientName)
-                .attr(USER, s.connection.aclUser())
-                .attr(MSG_ID, m.id())
-                .attr(MSG_FLAGS, Integer.toUnsignedString(flags));
-        b.child(XmlNode.builder(MSG).child(payload).build());
-        s.provider.send(notify(b));
-    }
-
-    private void executorRequest(LocalExecutorClient client, byte[] raw) {
-        XmlNode message;
-        try {
-            PcmkIpcCodec.Message m = client.assembler().add(raw);
-            if (m == null) {
-                return;
-            }
-            message = XmlCodec.parse(m.text(), XmlLimits.forMaxMessage(client.assembler().maxMessage()));
-            client.requestReceived(m);
-        } catch (PcmkIpcCodec.MalformedIpcException | MalformedMessageException e) {
-            BAD_MESSAGE.warn(log, "Disconnecting local executor client {}: bad message ({})", client.peer(), e.getMessage());
-            client.close();
-            return;
-        }
-        executor.received(client, message);
+        s.provider.send(ProxyMessages.request(s.id, s.clientName, s.connection.aclUser(), m.id(), flags, payload));
     }
 
     private void requestTimedOut(Session s, int requestId) {
@@ -309,11 +246,6 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
 
     @Override
     public void closed(int connection) {
-        LocalExecutorClient local = executorClients.remove(connection);
-        if (local != null) {
-            executor.disconnected(local);
-            return;
-        }
         Session s = byConnection.remove(connection);
         if (s == null) {
             return;
@@ -321,7 +253,7 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
         bySession.remove(s.id);
         s.cancelTimeout();
         if (!s.providerGone && providers.contains(s.provider)) {
-            s.provider.send(Messages.proxyDestroy(s.id));
+            s.provider.send(ProxyMessages.destroy(s.id));
         }
         log.debug("IPC proxy client {} (session {}) disconnected", s.clientName, s.id);
     }
@@ -330,9 +262,6 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
     public void lost(String reason) {
         log.warn("Local IPC connections dropped: {}", reason);
         for (Integer connection : new ArrayList<>(byConnection.keySet())) {
-            closed(connection);
-        }
-        for (Integer connection : new ArrayList<>(executorClients.keySet())) {
             closed(connection);
         }
     }
@@ -348,6 +277,14 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
     @Override
     public void forwarded(Client from, XmlNode message) {
         String op = message.attr(IPC_OP);
+        if (IPC_OP_SHUTDOWN_ACK.equals(op)) {
+            shutdown.acknowledged();
+            return;
+        }
+        if (IPC_OP_SHUTDOWN_NACK.equals(op)) {
+            shutdown.refused();
+            return;
+        }
         String id = message.attr(IPC_SESSION);
         if (schemaTraffic(from, op, id, message)) {
             return;
@@ -356,7 +293,7 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
         if (s == null) {
             log.info("Cannot route IPC proxy {} to unknown session {}", op, id);
             if (id != null) {
-                from.send(Messages.proxyDestroy(id));
+                from.send(ProxyMessages.destroy(id));
             }
             return;
         }
@@ -365,9 +302,9 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
             return;
         }
         switch (op) {
-            case OP_EVENT -> deliver(s, payload(message), ++s.lastEvent, PcmkIpcCodec.FLAG_SERVER_EVENT, false);
-            case OP_RESPONSE -> {
-                int msgId = message.intAttr(MSG_ID, 0);
+            case IPC_OP_EVENT -> deliver(s, payload(message), ++s.lastEvent, PcmkIpcCodec.FLAG_SERVER_EVENT, false);
+            case IPC_OP_RESPONSE -> {
+                int msgId = message.intAttr(IPC_MSG_ID, 0);
                 if (msgId != s.pendingRequest) {
                     log.warn("Response {} for IPC proxy client {} does not match its pending request {}", msgId,
                             s.clientName, s.pendingRequest);
@@ -376,7 +313,7 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
                 s.cancelTimeout();
                 deliver(s, payload(message), msgId, 0, true);
             }
-            case OP_DESTROY -> {
+            case IPC_OP_DESTROY -> {
                 log.debug("Cluster closed IPC proxy session {} ({})", id, s.clientName);
                 closeLocal(s);
             }
@@ -385,7 +322,7 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
     }
 
     private static Optional<XmlNode> payload(XmlNode message) {
-        return message.child(MSG).flatMap(m -> m.children().stream().findFirst());
+        return ProxyMessages.payload(message);
     }
 
     private void deliver(Session s, Optional<XmlNode> payload, int msgId, int flags, boolean response) {
@@ -393,7 +330,7 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
             return;
         }
         if (payload.isEmpty()) {
-            log.error("IPC proxy {} for session {} carries no message", response ? OP_RESPONSE : OP_EVENT, s.id);
+            log.error("IPC proxy {} for session {} carries no message", response ? IPC_OP_RESPONSE : IPC_OP_EVENT, s.id);
             return;
         }
         byte[] text = XmlCodec.writeUtf8(payload.get());
@@ -430,9 +367,7 @@ public final class IpcProxy implements ProxyListener, LocalIpcListener {
                 closeLocal(s);
             }
         }
-    }
-
-    private static XmlNode notify(XmlNode.Builder b) {
-        return b.attr(REMOTE_MSG_ID, 0).attr(REMOTE_MSG_TYPE, MSG_TYPE_NOTIFY).build();
+        // Last, after the provider list and the sessions are settled: this may end the daemon.
+        shutdown.clientDisconnected();
     }
 }

@@ -4,8 +4,8 @@ import org.jremoted.protocol.Client;
 import org.jremoted.protocol.XmlNode;
 
 /**
- * Receives the IPC-proxy traffic the cluster sends ({@code ipc_fwd}: response, event, destroy),
- * apart from the shutdown answers, which the dispatcher gives to the {@link ShutdownCoordinator}.
+ * Receives all IPC-proxy traffic the cluster sends ({@code ipc_fwd}: response, event, destroy, and
+ * the answers to our shutdown request) and hears of provider registrations and disconnections.
  * Called on the loop thread, before the dispatcher sends the request's reply.
  */
 public interface ProxyListener {
@@ -17,7 +17,10 @@ public interface ProxyListener {
     default void providerRegistered(Client provider, String protocolVersion) {
     }
 
-    /** A client disconnected (after it was removed from the provider list). */
+    /**
+     * A client disconnected (after it was removed from the provider list and the executor was
+     * told); during a graceful shutdown the last provider leaving ends the daemon.
+     */
     default void clientDisconnected(Client client, boolean wasProvider) {
     }
 }

@@ -15,7 +15,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.jremoted.protocol.Messages;
 import org.jremoted.protocol.Values;
 import org.jremoted.protocol.XmlNode;
 import org.slf4j.Logger;
@@ -120,7 +119,7 @@ public final class SchemaDownload {
     public List<XmlNode> start(long nowNanos) {
         List<XmlNode> out = new ArrayList<>();
         if (active()) {
-            out.add(Messages.proxyDestroy(session));
+            out.add(ProxyMessages.destroy(session));
         }
         if (!clearDirectory()) {
             state = State.FAILED;
@@ -131,7 +130,7 @@ public final class SchemaDownload {
         state = State.SIGNING_ON;
         newestInstalled = newestInstalledSchema();
         log.info("Fetching extra schema files from cluster (newer than {})", newestInstalled);
-        out.add(proxy("new").attr("lrmd_ipc_server", "cib_ro").attr("lrmd_ipc_session", session).build());
+        out.add(ProxyMessages.newSession(session, "cib_ro"));
         out.add(request(REGISTER_CALL, cibCommand("register", REGISTER_CALL)
                 .attr("cib_clientname", CLIENT_NAME).build()));
         return out;
@@ -187,7 +186,7 @@ public final class SchemaDownload {
         } catch (IOException | RuntimeException e) {
             fail(e.getMessage());
         }
-        return Messages.proxyDestroy(session);
+        return ProxyMessages.destroy(session);
     }
 
     /** Gives up: the directory is emptied; returns the {@code destroy} for the session. */
@@ -195,7 +194,7 @@ public final class SchemaDownload {
         log.error("Could not load additional schema files: {}", why);
         state = State.FAILED;
         clearDirectory();
-        return Messages.proxyDestroy(session);
+        return ProxyMessages.destroy(session);
     }
 
     /** The cluster closed our session before answering (e.g. it cannot reach its CIB). */
@@ -227,10 +226,9 @@ public final class SchemaDownload {
 
     /** One libqb request of the fetch client, as the C daemon would forward it for that client. */
     private XmlNode request(int msgId, XmlNode command) {
-        return proxy("request").attr("lrmd_ipc_session", session)
-                .attr("lrmd_ipc_client", "proxy-cib_ro-" + ProcessHandle.current().pid() + "-" + session.substring(0, 8))
-                .attr("lrmd_ipc_user", "root").attr("lrmd_ipc_msg_id", msgId).attr("lrmd_ipc_msg_flags", REQUEST_FLAGS)
-                .child(XmlNode.builder("lrmd_ipc_msg").child(command).build()).build();
+        return ProxyMessages.request(session,
+                "proxy-cib_ro-" + ProcessHandle.current().pid() + "-" + session.substring(0, 8), "root", msgId,
+                REQUEST_FLAGS, command);
     }
 
     /** Highest {@code pacemaker-X.Y} installed, or {@code pacemaker-1.0} (then every file is sent). */
@@ -325,11 +323,6 @@ public final class SchemaDownload {
         } else {
             Files.delete(p);
         }
-    }
-
-    private static XmlNode.Builder proxy(String op) {
-        return XmlNode.builder("lrmd_ipc_proxy").attr("lrmd_ipc_op", op)
-                .attr("lrmd_remote_msg_id", 0).attr("lrmd_remote_msg_type", "notify");
     }
 
     /** Dotted integer comparison as Pacemaker does it; a missing or non-numeric part counts as 0. */

@@ -1,9 +1,8 @@
 package org.jremoted.proxy;
 
 import java.util.function.IntConsumer;
-import org.jremoted.executor.LoopScheduler;
+import org.jremoted.support.LoopScheduler;
 import org.jremoted.protocol.Client;
-import org.jremoted.protocol.Messages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +62,7 @@ public final class ShutdownCoordinator {
             return;
         }
         try {
-            provider.send(Messages.shutdownRequest());
+            provider.send(ProxyMessages.shutdownRequest());
         } catch (RuntimeException e) {
             log.error("Shutdown request failed, exiting immediately", e);
             exitNow();

@@ -28,7 +28,6 @@ import java.util.concurrent.ThreadFactory;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.jremoted.protocol.Dispatcher;
-import org.jremoted.protocol.MessageDecoder;
 import org.jremoted.protocol.XmlLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,9 +61,8 @@ public final class RemoteServer {
     private X509TlsHandlerFactory x509;
     private Channel listener;
     private AdmissionHandler admission;
-    private MessageBudget inbound;
     private OutboundGuard outbound;
-    private XmlLimits xmlLimits;
+    private ServerPipeline codecs;
 
     public RemoteServer(ListenerSettings settings, AuthKeyStore keys, Dispatcher dispatcher,
                         EventLoopGroup loop) {
@@ -92,9 +90,9 @@ public final class RemoteServer {
             x509.warnIfExpiringSoon(java.time.Instant.now());
         }
         admission = new AdmissionHandler(settings.limits());
-        inbound = MessageBudget.forMaxMessage(settings.maxMessageBytes());
         outbound = new OutboundGuard(2L * settings.maxMessageBytes());
-        xmlLimits = XmlLimits.forMaxMessage(settings.maxMessageBytes());
+        codecs = new ServerPipeline(settings.maxMessageBytes(), MessageBudget.forMaxMessage(settings.maxMessageBytes()),
+                XmlLimits.forMaxMessage(settings.maxMessageBytes()), settings.compressThresholdBytes());
         List<InetAddress> candidates = bindCandidates();
         Exception last = null;
         for (InetAddress address : candidates) {
@@ -156,10 +154,7 @@ public final class RemoteServer {
                             ch.pipeline().addLast("tls", new TlsPskHandler(crypto, keys::key,
                                     settings.allowTls13(), settings.handshakeTimeoutMs()));
                         }
-                        ch.pipeline().addLast("frame-decoder", new FrameDecoder(settings.maxMessageBytes(), inbound));
-                        ch.pipeline().addLast("xml-decoder", new MessageDecoder(xmlLimits));
-                        ch.pipeline().addLast("frame-encoder", new FrameEncoder(settings.compressThresholdBytes()));
-                        ch.pipeline().addLast("connection", new ConnectionHandler(dispatcher, admission, outbound));
+                        codecs.addCodecs(ch.pipeline(), new ConnectionHandler(dispatcher, admission, outbound));
                     }
                 });
         return b;

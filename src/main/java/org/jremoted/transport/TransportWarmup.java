@@ -20,11 +20,11 @@ import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.TlsClientProtocol;
 import org.bouncycastle.tls.TlsPSKExternal;
 import org.bouncycastle.tls.crypto.TlsCrypto;
-import org.jremoted.protocol.MessageDecoder;
 import org.jremoted.protocol.XmlCodec;
 import org.jremoted.protocol.XmlNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jremoted.protocol.XmlLimits;
 
 /**
  * Runs the connection code path in memory, once, right after start-up, so that the JIT has
@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * connect cost ~5 ms of CPU instead of ~1 ms.
  *
  * <p>What runs: a Bouncy Castle TLS 1.3 PSK client (X25519, ChaCha20-Poly1305, as GnuTLS clients
- * end up negotiating) against the real server pipeline ({@link TlsPskHandler}, {@link FrameDecoder},
- * {@link MessageDecoder}, {@link FrameEncoder}) in an {@link EmbeddedChannel}, with a random key
+ * end up negotiating) against the real server pipeline ({@link TlsPskHandler}, then {@link ServerPipeline}'s
+ * {@link FrameDecoder}, {@link MessageDecoder}, {@link FrameEncoder}) in an {@link EmbeddedChannel}, with a random key
  * that is never the cluster's, a few dozen handshakes and a few hundred request/reply pairs.
  * Nothing touches the network, the executor, the dispatcher or the log beyond one debug line;
  * any failure just ends the warm-up. It costs about half a second of CPU on the 2-core test
@@ -50,6 +50,8 @@ public final class TransportWarmup {
     static final int HANDSHAKES = 30;
     static final int MESSAGES_PER_CONNECTION = 16;
     private static final long MAX_RUN_NANOS = 5_000_000_000L;
+    /** The stages a real connection runs, with the limits the warm-up always used. */
+    private static final ServerPipeline CODECS = new ServerPipeline(1 << 20, null, XmlLimits.DEFAULT, 0);
 
     private static final String REQUEST = "<lrmd_command t=\"lrmd\" lrmd_op=\"lrmd_rsc_info\""
             + " lrmd_clientid=\"9a3c61d2-5b6f-4c1e-9d4a-0c8f7e2b1a44\" lrmd_callid=\"17\" lrmd_callopt=\"0\""
@@ -94,12 +96,8 @@ public final class TransportWarmup {
 
     private static int oneConnection(TlsCrypto crypto, byte[] key, XmlNode request) throws Exception {
         TlsCrypto adapted = ServerTlsCrypto.adapt(crypto);
-        EmbeddedChannel server = new EmbeddedChannel(
-                new TlsPskHandler(adapted, () -> key, true, 60_000).quiet(),
-                new FrameDecoder(1 << 20),
-                new MessageDecoder(),
-                new FrameEncoder(0),
-                new Echo());
+        EmbeddedChannel server = new EmbeddedChannel(new TlsPskHandler(adapted, () -> key, true, 60_000).quiet());
+        CODECS.addCodecs(server.pipeline(), new Echo());
         try {
             Client client = new Client(adapted, key);
             TlsClientProtocol tls = new TlsClientProtocol();

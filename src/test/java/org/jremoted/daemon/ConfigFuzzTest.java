@@ -11,9 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jremoted.process.ChildSettings;
 import org.jremoted.fuzzing.FuzzLogs;
-import org.jremoted.proxy.SchemaDownload;
-import org.jremoted.protocol.Values;
-import org.jremoted.proxy.PcmkIpcCodec;
+import org.jremoted.ipc.PcmkIpcCodec;
 import org.jremoted.transport.FrameDecoder;
 import org.jremoted.transport.FrameEncoder;
 import org.jremoted.transport.ListenerSettings;
@@ -63,12 +61,12 @@ class ConfigFuzzTest {
         assertFalse(children.containsKey("NOTIFY_SOCKET"));
         new ChildSettings(children, null, -1, ChildSettings.OUTPUT_LIMIT, null);
 
-        X509Settings x509 = X509Settings.fromEnvironment(env);
+        X509Settings x509 = config.x509();
         assertTrue(x509.enabled() || x509.credentials() == null);
-        int buffer = PcmkIpcCodec.bufferSize(env.get("PCMK_ipc_buffer"));
-        assertTrue(buffer >= PcmkIpcCodec.MIN_BUFFER_SIZE);
-        SchemaDownload.enabled(env.get("JREMOTED_SCHEMA_DOWNLOAD"));
-        Values.isTrue(env.get("JREMOTED_WARMUP"));
+        assertTrue(config.ipcBufferBytes() >= PcmkIpcCodec.MIN_BUFFER_SIZE);
+        assertNotNull(config.installedSchemaDirectory());
+        assertNotNull(config.localIpc());
+        assertEquals(env, config.environment());
     }
 
     /**

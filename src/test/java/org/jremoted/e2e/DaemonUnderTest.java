@@ -61,6 +61,14 @@ final class DaemonUnderTest implements AutoCloseable {
     }
 
     static DaemonUnderTest start(String label, Map<String, String> extraEnv) {
+        return start(label, extraEnv, E2E.useNetns());
+    }
+
+    /**
+     * @param inNetns in a network namespace of its own, whatever the run's setting: for tests that
+     *                use the local IPC endpoints, whose names are global to a namespace
+     */
+    static DaemonUnderTest start(String label, Map<String, String> extraEnv, boolean inNetns) {
         Path runDir = E2E.newRunDir(label);
         byte[] key = new byte[256];
         new SecureRandom().nextBytes(key);
@@ -75,7 +83,7 @@ final class DaemonUnderTest implements AutoCloseable {
 
         String netns = null;
         String host = "127.0.0.1";
-        if (E2E.useNetns()) {
+        if (inNetns) {
             int a = ThreadLocalRandom.current().nextInt(256);
             int b = ThreadLocalRandom.current().nextInt(64) * 4;
             netns = "jre2e-" + ProcessHandle.current().pid() + "-" + a + "-" + b;
@@ -162,6 +170,11 @@ final class DaemonUnderTest implements AutoCloseable {
     private static void tearDownNetns(Path runDir, String netns) {
         // Deleting the namespace destroys its veth end, which takes the peer with it.
         E2E.run(List.of("ip", "netns", "del", netns), Map.of(), Duration.ofSeconds(10), runDir);
+    }
+
+    /** The daemon's network namespace, null when it runs in ours. */
+    String netns() {
+        return netns;
     }
 
     String host() {

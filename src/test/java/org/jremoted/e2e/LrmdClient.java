@@ -161,6 +161,24 @@ final class LrmdClient {
         List<String> cmd = new ArrayList<>(List.of(binary().toString(), "-H", daemon.host(),
                 "-p", Integer.toString(daemon.port())));
         Collections.addAll(cmd, args);
+        return start(daemon, cmd);
+    }
+
+    /**
+     * A client of the daemon's local executor endpoint ({@code -L}), run in the daemon's network
+     * namespace (where its libqb names are), left running in the background.
+     */
+    static Background startLocal(DaemonUnderTest daemon, String... args) {
+        List<String> cmd = new ArrayList<>();
+        if (daemon.netns() != null) {
+            cmd.addAll(List.of("ip", "netns", "exec", daemon.netns()));
+        }
+        cmd.addAll(List.of(binary().toString(), "-L"));
+        Collections.addAll(cmd, args);
+        return start(daemon, cmd);
+    }
+
+    private static Background start(DaemonUnderTest daemon, List<String> cmd) {
         Path dir = daemon.runDir().resolve("clients");
         try {
             Files.createDirectories(dir);

@@ -18,6 +18,7 @@ import org.jremoted.agents.ExecutionStatus;
 import org.jremoted.agents.RunningAction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.jremoted.support.LoopScheduler;
 
 /** The executor on a real Netty loop, with agent results completing on a foreign thread. */
 class ExecutorRealLoopTest {

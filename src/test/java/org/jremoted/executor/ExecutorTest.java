@@ -11,11 +11,12 @@ import java.util.List;
 import java.util.Map;
 import org.jremoted.agents.AgentResult;
 import org.jremoted.agents.ExecutionStatus;
-import org.jremoted.executor.fakes.FakeLoop;
-import org.jremoted.executor.fakes.FakeRunner;
+import org.jremoted.testing.FakeLoop;
+import org.jremoted.testing.FakeRunner;
 import org.jremoted.protocol.XmlNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.jremoted.protocol.LegacyRc;
 
 class ExecutorTest {
     private static final long WALL_S = FakeLoop.WALL_ORIGIN_MS / 1000;

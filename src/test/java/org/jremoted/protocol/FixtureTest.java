@@ -23,75 +23,27 @@ import java.util.stream.Stream;
 import org.jremoted.transport.FrameDecoder;
 import org.jremoted.transport.FrameHeader;
 import org.junit.jupiter.api.Test;
+import org.jremoted.testing.Traces;
+import org.jremoted.testing.Traces.Captured;
+import org.jremoted.transport.MessageDecoder;
 
 /** Real 2.1.5 traffic (test-fixtures/traces) through the codecs. */
 class FixtureTest {
 
-    /** One message of a trace: the header fields the capture recorded and the XML text. */
-    record Captured(String file, int number, String direction, Map<String, Long> header, String xml) {
-        @Override
-        public String toString() {
-            return file + " #" + number;
-        }
+    private static Path tracesDir() {
+        return Traces.directory();
     }
 
-    private static final Pattern BLOCK = Pattern.compile(
-            "^=== #(\\d+) (\\S+) conn=\\d+ t=\\S+ hdr: id=(\\d+) version=(\\d+) flags=(\\d+) size_total=(\\d+)"
-                    + " payload_offset=(\\d+) payload_compressed=(\\d+) payload_uncompressed=(\\d+) byte_order=(\\w+)$");
-
-    static Path tracesDir() {
-        Path home = Path.of(System.getProperty("jremoted.home", System.getProperty("user.dir")));
-        return home.resolve("test-fixtures").resolve("traces");
+    private static List<Path> traceFiles() throws IOException {
+        return Traces.files();
     }
 
-    static List<Path> traceFiles() throws IOException {
-        try (Stream<Path> s = Files.list(tracesDir())) {
-            return s.filter(p -> p.toString().endsWith(".xml-log")).sorted().toList();
-        }
+    private static List<Captured> read(Path file) throws IOException {
+        return Traces.read(file);
     }
 
-    static List<Captured> read(Path file) throws IOException {
-        List<Captured> out = new ArrayList<>();
-        Matcher open = null;
-        StringBuilder text = new StringBuilder();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            Matcher m = BLOCK.matcher(line);
-            if (m.matches()) {
-                add(out, file, open, text);
-                open = m;
-                text.setLength(0);
-            } else if (open != null) {
-                text.append(line).append('\n');
-            } else {
-                assertTrue(line.startsWith("#") || line.isEmpty(), "unexpected line before the first block: " + line);
-            }
-        }
-        add(out, file, open, text);
-        return out;
-    }
-
-    /** The block's text is the payload followed by one line end and a blank separator line. */
-    private static void add(List<Captured> out, Path file, Matcher m, StringBuilder text) {
-        if (m == null) {
-            return;
-        }
-        String xml = text.toString().replaceAll("\n+$", "");
-        assertEquals("little", m.group(10));
-        out.add(new Captured(file.getFileName().toString(), Integer.parseInt(m.group(1)), m.group(2),
-                Map.of("id", Long.parseLong(m.group(3)), "version", Long.parseLong(m.group(4)),
-                        "flags", Long.parseLong(m.group(5)), "size_total", Long.parseLong(m.group(6)),
-                        "payload_offset", Long.parseLong(m.group(7)),
-                        "payload_compressed", Long.parseLong(m.group(8)),
-                        "payload_uncompressed", Long.parseLong(m.group(9))),
-                xml));
-    }
-
-    static List<Captured> all() throws IOException {
-        List<Captured> all = new ArrayList<>();
-        for (Path f : traceFiles()) {
-            all.addAll(read(f));
-        }
-        return all;
+    private static List<Captured> all() throws IOException {
+        return Traces.all();
     }
 
     @Test

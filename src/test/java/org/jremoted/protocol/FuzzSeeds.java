@@ -17,10 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.jremoted.proxy.HelperFrame;
-import org.jremoted.proxy.PcmkIpcCodec;
+import org.jremoted.ipc.HelperFrame;
+import org.jremoted.ipc.PcmkIpcCodec;
 import org.jremoted.transport.FrameCodec;
 import org.jremoted.transport.FrameHeader;
+import org.jremoted.testing.Traces;
 
 /**
  * Writes the seed corpora of the fuzz targets (docs/fuzzing.md) from the captured traces
@@ -44,11 +45,11 @@ public final class FuzzSeeds {
     }
 
     private void all(Path home) throws Exception {
-        List<FixtureTest.Captured> captured = FixtureTest.all();
+        List<Traces.Captured> captured = Traces.all();
         Set<String> requests = new LinkedHashSet<>();
         Set<String> every = new LinkedHashSet<>();
         Map<String, List<byte[]>> streams = new LinkedHashMap<>();
-        for (FixtureTest.Captured c : captured) {
+        for (Traces.Captured c : captured) {
             every.add(c.xml());
             if (c.direction().equals("cluster->remote")) {
                 requests.add(c.xml());
@@ -95,7 +96,7 @@ public final class FuzzSeeds {
         Random random = new Random(12);
         for (int i = 0; i < 16; i++) {
             seed("protocol", "XmlCodecFuzzTest", "aBuiltTreeIsWrittenAsXmlThatParsesBackToIt", bytes(random, 64 + 32 * i));
-            seed("protocol", "RequestDispatcherFuzzTest",
+            seed("dispatch", "RequestDispatcherFuzzTest",
                     "anyRequestSequenceFromAnyMixOfClientsKeepsTheProtocolsPromises", bytes(random, 128 + 96 * i));
         }
 
@@ -124,14 +125,14 @@ public final class FuzzSeeds {
                     helper.writeBytes(new HelperFrame(HelperFrame.REQUEST, id, part).encode());
                 }
                 helper.writeBytes(new HelperFrame(HelperFrame.CLOSED, id, new byte[0]).encode());
-                seed("proxy", "PcmkIpcFuzzTest", "everyLocalMessageIsRefusedOrDecodesToTextThatRoundTrips",
+                seed("ipc", "PcmkIpcFuzzTest", "everyLocalMessageIsRefusedOrDecodesToTextThatRoundTrips",
                         ipc.toByteArray());
-                seed("proxy", "PcmkIpcFuzzTest", "helperFramesEncodeBackToTheBytesTheyWereReadFrom",
+                seed("ipc", "PcmkIpcFuzzTest", "helperFramesEncodeBackToTheBytesTheyWereReadFrom",
                         helper.toByteArray());
                 id++;
             }
         }
-        seed("proxy", "PcmkIpcFuzzTest", "helperFramesEncodeBackToTheBytesTheyWereReadFrom",
+        seed("ipc", "PcmkIpcFuzzTest", "helperFramesEncodeBackToTheBytesTheyWereReadFrom",
                 concat(new HelperFrame(HelperFrame.READY, 0, new byte[0]).encode(),
                         new HelperFrame(HelperFrame.REFUSED, 7, ByteBuffer.allocate(9).order(ByteOrder.nativeOrder())
                                 .put((byte) 2).putInt(1000).putInt(1000).array()).encode(),
@@ -141,7 +142,7 @@ public final class FuzzSeeds {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.writeBytes(texts.get(i % texts.size()));
             out.writeBytes(bytes(random, 24));
-            seed("proxy", "PcmkIpcFuzzTest", "anyTextIsEncodedWithinTheBufferAndReassembledUnchanged", out.toByteArray());
+            seed("ipc", "PcmkIpcFuzzTest", "anyTextIsEncodedWithinTheBufferAndReassembledUnchanged", out.toByteArray());
         }
 
         // daemon: the shipped environment file with every setting on, and unusual values

@@ -7,56 +7,35 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.jremoted.executor.fakes.FakeClient;
-import org.jremoted.executor.fakes.FakeLoop;
+import org.jremoted.testing.FakeClient;
+import org.jremoted.testing.FakeLink;
+import org.jremoted.ipc.PcmkIpcCodec;
+import org.jremoted.testing.FakeLoop;
 import org.jremoted.protocol.Client;
 import org.jremoted.protocol.Dispatcher;
 import org.jremoted.protocol.XmlCodec;
 import org.jremoted.protocol.XmlNode;
-import org.jremoted.proxy.PcmkIpcCodec.Dialect;
+import org.jremoted.ipc.PcmkIpcCodec.Dialect;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.jremoted.ipc.LocalConnection;
+import org.jremoted.ipc.LocalEndpoint;
+import org.jremoted.ipc.LocalIpcLink;
+import org.jremoted.ipc.HelperFrame;
 
 class IpcProxyTest {
-
-    /** Records what the proxy asks of the libqb side. */
-    static final class FakeLink implements LocalIpcLink {
-        final List<Boolean> availability = new ArrayList<>();
-        final List<String> calls = new ArrayList<>();
-        final List<byte[]> messages = new ArrayList<>();
-
-        @Override
-        public void providerAvailable(boolean available) {
-            availability.add(available);
-        }
-
-        @Override
-        public void respond(int connection, byte[] message) {
-            calls.add("respond " + connection);
-            messages.add(message);
-        }
-
-        @Override
-        public void event(int connection, byte[] message) {
-            calls.add("event " + connection);
-            messages.add(message);
-        }
-
-        @Override
-        public void disconnect(int connection) {
-            calls.add("disconnect " + connection);
-        }
-    }
 
     private final FakeLoop loop = new FakeLoop();
     private final IpcProviders providers = new IpcProviders();
     private final FakeLink link = new FakeLink();
+    private final List<Integer> exits = new ArrayList<>();
+    private final ShutdownCoordinator shutdown = new ShutdownCoordinator(loop, providers, () -> { }, exits::add, 20_000);
     private IpcProxy proxy;
     private final FakeClient provider = new FakeClient();
 
     @BeforeEach
     void setUp() {
-        proxy = new IpcProxy(loop, providers, 131072, 30_000);
+        proxy = new IpcProxy(loop, providers, shutdown, 131072, 30_000, 64 << 20);
         proxy.attach(link);
     }
 
@@ -219,136 +198,12 @@ class IpcProxyTest {
     }
 
     @Test
-    void lrmdClientsAreServedLocallyWithResponsesAndEvents() throws Exception {
-        List<String> seen = new ArrayList<>();
-        Client[] local = new Client[1];
-        proxy.serveExecutor(new Dispatcher() {
-            @Override
-            public void connected(Client client) {
-                local[0] = client;
-                seen.add("connected " + client.isRemote() + " " + client.isPrivileged());
-            }
-
-            @Override
-            public void received(Client client, XmlNode message) {
-                seen.add("received " + message.attr("lrmd_op"));
-                client.send(XmlNode.builder("lrmd_notify").attr("lrmd_op", "lrmd_rsc_poke").build());
-                client.send(XmlNode.builder("lrmd_reply").attr("lrmd_rc", "0").build());
-            }
-
-            @Override
-            public void disconnected(Client client) {
-                seen.add("disconnected");
-            }
-        });
-        proxy.connected(new LocalConnection(9, LocalEndpoint.LRMD, 77, 1000, 1000, "nobody"));
-        proxy.request(9, request(4, 0x200, "<lrmd_command lrmd_op=\"lrmd_rsc_poke\"/>"));
-        proxy.closed(9);
-        assertEquals(List.of("connected false false", "received lrmd_rsc_poke", "disconnected"), seen);
-        assertEquals(List.of("event 9", "respond 9"), link.calls);
-        assertEquals(4, ByteBuffer.wrap(link.messages.get(1)).order(ByteOrder.nativeOrder()).getInt(0));
-        assertEquals(0, provider.take().size(), "lrmd is never proxied");
-    }
-
-    @Test
-    void hackerUserIsUnprivilegedButRootAndHaclusterArePrivileged() {
-        assertTrue(new LocalExecutorClient(new LocalConnection(1, LocalEndpoint.LRMD, 1, 0, 0, "root"), link,
-                131072, 1 << 20).isPrivileged());
-        assertTrue(new LocalExecutorClient(new LocalConnection(1, LocalEndpoint.LRMD, 1, 189, 189, "hacluster"),
-                link, 131072, 1 << 20).isPrivileged());
-        assertFalse(new LocalExecutorClient(new LocalConnection(1, LocalEndpoint.LRMD, 1, 1000, 1000, "alice"),
-                link, 131072, 1 << 20).isPrivileged());
-    }
-
-    /** A bzip2 stream of n zero bytes inside a 2.1 IPC message claiming n uncompressed bytes. */
-    private static byte[] compressedBomb(int id, int n) throws Exception {
-        java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
-        try (var bz = new org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream(packed)) {
-            byte[] zeros = new byte[1 << 20];
-            for (int left = n; left > 0; left -= zeros.length) {
-                bz.write(zeros, 0, Math.min(left, zeros.length));
-            }
-        }
-        byte[] p = packed.toByteArray();
-        ByteBuffer b = ByteBuffer.allocate(40 + p.length).order(ByteOrder.nativeOrder());
-        b.putInt(0, id).putInt(8, 40 + p.length).putInt(24, n).putInt(28, p.length)
-                .putInt(32, PcmkIpcCodec.FLAG_COMPRESSED).put(36, (byte) 1);
-        b.position(40);
-        b.put(p);
-        return b.array();
-    }
-
-    @Test
-    void anUnprivilegedLrmdClientsCompressedBombIsRefusedBeforeItIsInflated() throws Exception {
-        List<String> seen = new ArrayList<>();
-        proxy.serveExecutor(new Dispatcher() {
-            @Override
-            public void connected(Client client) {
-                seen.add("connected");
-            }
-
-            @Override
-            public void received(Client client, XmlNode message) {
-                seen.add("received");
-            }
-
-            @Override
-            public void disconnected(Client client) {
-                seen.add("disconnected");
-            }
-        });
-        byte[] bomb = compressedBomb(5, 8 << 20);
-        assertTrue(bomb.length < 1000, "a few hundred bytes on the wire: " + bomb.length);
-        proxy.connected(new LocalConnection(9, LocalEndpoint.LRMD, 77, 1000, 1000, "alice"));
-        proxy.request(9, bomb);
-        assertEquals(List.of("connected"), seen, "nothing reaches the dispatcher");
-        assertEquals(List.of("disconnect 9"), link.calls);
-        PcmkIpcCodec.MalformedIpcException e = org.junit.jupiter.api.Assertions.assertThrows(
-                PcmkIpcCodec.MalformedIpcException.class,
-                () -> new PcmkIpcCodec.Assembler(PcmkIpcCodec.UNPRIVILEGED_MAX_MESSAGE_SIZE).add(bomb));
-        assertTrue(e.getMessage().contains("exceeds the limit"), e.getMessage());
-        assertEquals(0, new PcmkIpcCodec.Assembler(16 << 20).add(bomb).text().length,
-                "within a privileged client's limit it is inflated (to NULs: an empty text)");
-    }
-
-    @Test
     void aUidWithoutPasswdEntryIsForwardedAsUnprivileged() throws Exception {
         providers.add(provider);
         proxy.connected(new LocalConnection(1, LocalEndpoint.CIB_RO, 4242, 4711, 4711, null));
         only(provider.take());
         proxy.request(1, request(1, 0x200, "<cib_command/>"));
         assertEquals("#unprivileged", only(provider.take()).attr("lrmd_ipc_user"));
-    }
-
-    @Test
-    void unprivilegedLocalExecutorClientMayOnlyRegisterAndPoke() {
-        org.jremoted.executor.fakes.DispatcherHarness h = new org.jremoted.executor.fakes.DispatcherHarness(
-                loop, new org.jremoted.executor.fakes.FakeRunner());
-        FakeClient local = new FakeClient(false);
-        h.dispatcher.connected(local);
-        h.dispatcher.received(local, XmlNode.builder("lrmd_command").attr("lrmd_op", "register")
-                .attr("lrmd_clientname", "tool").attr("lrmd_protocol_version", "1.1").build());
-        h.dispatcher.received(local, XmlNode.builder("lrmd_command").attr("lrmd_op", "lrmd_rsc_poke").build());
-        h.dispatcher.received(local, XmlNode.builder("lrmd_command").attr("lrmd_op", "lrmd_rsc_register")
-                .child(XmlNode.builder("lrmd_rsc").attr("lrmd_rsc_id", "r").attr("lrmd_class", "ocf")
-                        .attr("lrmd_provider", "heartbeat").attr("lrmd_type", "Dummy").build()).build());
-        List<String> rcs = local.take().stream().filter(m -> m.name().equals("lrmd_reply"))
-                .map(m -> m.attr("lrmd_rc")).toList();
-        assertEquals(List.of("0", "0", "-13"), rcs);
-    }
-
-    @Test
-    void helperFramesRoundTrip() throws Exception {
-        byte[] payload = ByteBuffer.allocate(13 + 4).order(ByteOrder.nativeOrder())
-                .put((byte) 4).putInt(321).putInt(0).putInt(0).put("root".getBytes(StandardCharsets.UTF_8)).array();
-        byte[] wire = new HelperFrame(HelperFrame.CONNECTED, 17, payload).encode();
-        HelperFrame back = HelperFrame.read(new java.io.ByteArrayInputStream(wire));
-        LocalConnection c = back.connectedPayload();
-        assertEquals(new LocalConnection(17, LocalEndpoint.ATTRD, 321, 0, 0, "root"), c);
-        assertNull(HelperFrame.read(new java.io.ByteArrayInputStream(new byte[0])));
-        byte[] bad = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(2).array();
-        assertThrows(java.io.IOException.class, () -> HelperFrame.read(new java.io.ByteArrayInputStream(bad)));
-        assertEquals("<a/>", XmlCodec.write(XmlNode.builder("a").build()));
     }
 
     @Test

@@ -11,7 +11,6 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.jremoted.protocol.MessageDecoder;
 import org.jremoted.protocol.XmlCodec;
 import org.jremoted.protocol.XmlNode;
 import org.junit.jupiter.api.Test;
