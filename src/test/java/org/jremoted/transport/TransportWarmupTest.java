@@ -10,9 +10,15 @@ class TransportWarmupTest {
 
     @Test
     void everyRequestOfEveryInMemoryConnectionIsAnsweredWithReplyAndNotification() {
-        int replies = TransportWarmup.run(new JcaTlsCryptoProvider().create(new SecureRandom()), () -> false);
+        int replies = TransportWarmup.run(new JcaTlsCryptoProvider().create(new SecureRandom()), () -> false,
+                Long.MAX_VALUE);
         // Each request gets a reply and a notification back through TLS, framing and XML.
         assertEquals(TransportWarmup.HANDSHAKES * TransportWarmup.MESSAGES_PER_CONNECTION * 2, replies);
+    }
+
+    @Test
+    void stopsAtTheTimeCapEvenWhenNoShutdownIsRequested() {
+        assertEquals(0, TransportWarmup.run(new JcaTlsCryptoProvider().create(new SecureRandom()), () -> false, 0));
     }
 
     @Test
