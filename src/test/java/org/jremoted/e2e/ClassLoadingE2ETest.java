@@ -69,6 +69,21 @@ class ClassLoadingE2ETest {
         assertEquals("", matching(loaded, X509), "X.509 classes loaded in PSK mode");
     }
 
+    @Test
+    void theLauncherMapsTheDaemonsClassesFromItsClassDataArchive() throws IOException {
+        // bin/jremoted makes the archive from packaging/jremoted.classlist on the first start
+        // (docs/benchmarks.md, "Class-data archive"); a class list gone stale after classes were
+        // renamed shows here too: rerun packaging/make-classlist.sh.
+        List<String> loaded = session("classes-cds", false);
+        long ours = loaded.stream().filter(l -> l.contains(" org.jremoted.")).count();
+        long fromArchive = loaded.stream()
+                .filter(l -> l.contains(" org.jremoted.") && l.endsWith("source: shared objects file")).count();
+        assertTrue(loaded.stream().anyMatch(l -> l.contains(" org.jremoted.cli.Main source: shared objects file")),
+                "the entry point was not mapped from a class-data archive\n" + daemon.diagnostics());
+        assertTrue(fromArchive * 10 >= ours * 9, "only " + fromArchive + " of the " + ours
+                + " jremoted classes came from the archive: is packaging/jremoted.classlist stale?");
+    }
+
     /** Starts a daemon logging its class loading, registers one client (compressed or not), stops it. */
     private List<String> session(String label, boolean compressed) throws IOException {
         assumeFalse(E2E.isCDaemon(), "the C daemon has no JVM class log");
