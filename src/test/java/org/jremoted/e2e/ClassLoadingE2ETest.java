@@ -27,8 +27,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 /**
  * The daemon loads only what its configuration and traffic use (docs/benchmarks.md, "Loading only
  * what is used"): a TLS-PSK session without compressed messages loads no X.509 certificate
- * handling and no bzip2, and a compressed message does load bzip2 (which shows that the class log
- * this test reads would show it). The JVM's own class-loading log is the witness.
+ * handling, no bzip2 and, the daemon started without arguments, no command-line parser; a
+ * compressed message does load bzip2 (which shows that the class log this test reads would show
+ * it). The JVM's own class-loading log is the witness.
  */
 @Timeout(120)
 class ClassLoadingE2ETest {
@@ -41,6 +42,7 @@ class ClassLoadingE2ETest {
             " (org\\.bouncycastle\\.(cert|pkix|openssl|operator|x509)\\.|org\\.jremoted\\.[a-z.]*\\.(X509(?!Settings\\b)\\w*|PemFiles|CaOnlyTrustManager)\\b)");
     private static final Pattern COMPRESSION = Pattern.compile(" org\\.apache\\.commons\\.compress\\.");
     private static final Pattern TLS = Pattern.compile(" org\\.bouncycastle\\.tls\\.");
+    private static final Pattern PICOCLI = Pattern.compile(" picocli\\.");
 
     private DaemonUnderTest daemon;
 
@@ -52,12 +54,13 @@ class ClassLoadingE2ETest {
     }
 
     @Test
-    void aPskSessionWithoutCompressionLoadsNeitherX509NorBzip2Classes() throws IOException {
+    void aPskSessionWithoutCompressionLoadsNeitherX509NorBzip2ClassesNorTheCommandLineParser() throws IOException {
         List<String> loaded = session("classes-psk", false);
         assertTrue(loaded.stream().anyMatch(l -> TLS.matcher(l).find()),
                 "the class log shows no TLS classes: not the log of a PSK session?\n" + daemon.diagnostics());
         assertEquals("", matching(loaded, X509), "X.509 classes loaded in PSK mode");
         assertEquals("", matching(loaded, COMPRESSION), "bzip2 classes loaded without a compressed message");
+        assertEquals("", matching(loaded, PICOCLI), "picocli loaded for a daemon started without arguments");
     }
 
     @Test
