@@ -79,7 +79,8 @@ for f in ./usr/share/jremoted/jremoted.jar ./usr/share/jremoted/bin/jremoted \
          ./lib/systemd/system/pacemaker_remote.service ./etc/default/pacemaker \
          ./usr/share/man/man8/jremoted.8.gz ./usr/share/bash-completion/completions/jremoted \
          ./usr/share/doc/jremoted/install.md ./usr/lib/jremoted/jremoted-ipc-helper ./usr/lib/jremoted/setup-system \
-         ./usr/share/doc/jremoted/copyright ./usr/share/doc/jremoted/changelog.gz; do
+         ./usr/share/doc/jremoted/copyright ./usr/share/doc/jremoted/changelog.gz \
+         ./usr/share/jremoted/jremoted.classlist; do
     check "deb contains $f" grep -q " $f\$" <<<"$contents"
 done
 check "deb: /usr/sbin/jremoted links to the launcher" \
@@ -116,6 +117,9 @@ check "extracted launcher finds its jar through the /usr/sbin symlink" \
     sh -c "env -u JREMOTED_JAR '$WORK/x/usr/sbin/jremoted' --version | grep -q '^jremoted '"
 check "extracted pacemaker-remoted name runs jremoted too" \
     sh -c "env -u JREMOTED_JAR '$WORK/x/usr/sbin/pacemaker-remoted' --version | grep -q '^jremoted '"
+check "extracted launcher makes a class-data archive that the JVM maps (-Xshare:on)" \
+    sh -c "env -u JREMOTED_JAR JREMOTED_CDS_PREPARE=1 '$WORK/x/usr/sbin/jremoted' | grep -q 'class-data archive: ' \
+        && env -u JREMOTED_JAR JREMOTED_JAVA_OPTS=-Xshare:on '$WORK/x/usr/sbin/jremoted' --version | grep -q '^jremoted '"
 check "man page renders" sh -c "man -l '$WORK/x/usr/share/man/man8/jremoted.8.gz' 2>/dev/null | grep -q 'COMMAND: PROBE'"
 check "bash completion knows the probe options" \
     bash -c "source '$WORK/x/usr/share/bash-completion/completions/jremoted' && complete -p jremoted >/dev/null && grep -q -- '--tcp-only' '$WORK/x/usr/share/bash-completion/completions/jremoted'"

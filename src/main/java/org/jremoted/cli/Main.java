@@ -58,6 +58,12 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (args.length == 0) {
+            // The daemon as systemd and container runtimes start it: nothing to parse, so picocli
+            // (~170 classes and its reflection over the annotations) stays unloaded
+            // (docs/benchmarks.md, "Loading only what is used").
+            System.exit(new Main().call());
+        }
         CommandLine cmd = new CommandLine(new Main());
         System.exit(cmd.execute(args));
     }

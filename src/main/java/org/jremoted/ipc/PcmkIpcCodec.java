@@ -1,6 +1,5 @@
 package org.jremoted.ipc;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,8 +8,8 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+
+import org.jremoted.support.Bzip2;
 
 /**
  * Pacemaker's message layer inside one libqb IPC message (docs/proxy.md §8): a 40-byte header that
@@ -199,7 +198,7 @@ public final class PcmkIpcCodec {
     }
 
     private static byte[] bunzip2(byte[] raw, int from, int length, int expected) throws MalformedIpcException {
-        try (InputStream in = new BZip2CompressorInputStream(new ByteArrayInputStream(raw, from, length))) {
+        try (InputStream in = Bzip2.inflating(raw, from, length)) {
             // Exactly the declared size, in one array: no growing copies on the way.
             byte[] out = new byte[expected];
             int filled = in.readNBytes(out, 0, expected);
@@ -234,7 +233,7 @@ public final class PcmkIpcCodec {
             return b.array();
         }
         byte[] withNul = Arrays.copyOf(text, uncompressed);
-        byte[] packed = bzip2(withNul);
+        byte[] packed = Bzip2.compress(withNul);
         if (HEADER_SIZE + packed.length > bufferSize) {
             throw new MalformedIpcException("message of " + uncompressed + " bytes does not fit the IPC buffer of "
                     + bufferSize + " bytes even compressed (" + packed.length + "); raise PCMK_ipc_buffer");
@@ -275,16 +274,6 @@ public final class PcmkIpcCodec {
         ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.nativeOrder());
         b.putInt(0, id).putInt(8, total).putInt(16, 0);
         return b;
-    }
-
-    private static byte[] bzip2(byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 4 + 64);
-        try (BZip2CompressorOutputStream bz = new BZip2CompressorOutputStream(out)) {
-            bz.write(data);
-        } catch (IOException e) {
-            throw new IllegalStateException("bzip2 into memory failed", e);
-        }
-        return out.toByteArray();
     }
 
     /** A local client's message that cannot be decoded (or ours that cannot be encoded). */

@@ -1,13 +1,10 @@
 package org.jremoted.transport;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.jremoted.support.Bzip2;
 
 /** Pure conversions between XML text and framed messages (docs/protocol.md §3). */
 public final class FrameCodec {
@@ -34,7 +31,7 @@ public final class FrameCodec {
         byte[] payload = text;
         long compressedLength = 0;
         if (compressThreshold > 0 && xml.length > compressThreshold) {
-            payload = bzip2(text);
+            payload = Bzip2.compress(text);
             compressedLength = payload.length;
         }
         FrameHeader header = FrameHeader.outgoing(SENT.incrementAndGet(), payload.length,
@@ -78,22 +75,11 @@ public final class FrameCodec {
         return length;
     }
 
-    private static byte[] bzip2(byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length / 4));
-        try (BZip2CompressorOutputStream bz = new BZip2CompressorOutputStream(out)) {
-            bz.write(data);
-        } catch (IOException e) {
-            throw new IllegalStateException("bzip2 compression into memory failed", e);
-        }
-        return out.toByteArray();
-    }
-
     /** One bzip2 stream that must expand to exactly {@code expected} bytes, like BZ2_bzBuffToBuffDecompress. */
     static byte[] bunzip2(byte[] payload, int compressedLength, int expected) throws MalformedFrameException {
         byte[] out = new byte[expected];
         int filled = 0;
-        try (InputStream in = new BZip2CompressorInputStream(
-                new ByteArrayInputStream(payload, 0, compressedLength), false)) {
+        try (InputStream in = Bzip2.inflating(payload, 0, compressedLength)) {
             while (filled < expected) {
                 int n = in.read(out, filled, expected - filled);
                 if (n < 0) {
