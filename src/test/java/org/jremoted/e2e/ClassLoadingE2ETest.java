@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 /**
  * The daemon loads only what its configuration and traffic use (docs/benchmarks.md, "Loading only
  * what is used"): a TLS-PSK session without compressed messages loads no X.509 certificate
- * handling, no bzip2 and, the daemon started without arguments, no command-line parser; a
+ * handling, no bzip2, no JFR, no JNA (no agent ran) and, the daemon started without arguments, no
+ * command-line parser; a
  * compressed message does load bzip2 (which shows that the class log this test reads would show
  * it). The JVM's own class-loading log is the witness.
  */
@@ -43,6 +44,9 @@ class ClassLoadingE2ETest {
     private static final Pattern COMPRESSION = Pattern.compile(" org\\.apache\\.commons\\.compress\\.");
     private static final Pattern TLS = Pattern.compile(" org\\.bouncycastle\\.tls\\.");
     private static final Pattern PICOCLI = Pattern.compile(" picocli\\.");
+    /** JFR's event metadata (~80 classes, ~1.8 MiB); {@code FlightRecorder.isAvailable()} alone is cheap. */
+    private static final Pattern JFR = Pattern.compile(" jdk\\.jfr\\.(internal\\.MetadataRepository|AnnotationElement)\\b");
+    private static final Pattern JNA = Pattern.compile(" com\\.sun\\.jna\\.");
 
     private DaemonUnderTest daemon;
 
@@ -54,13 +58,15 @@ class ClassLoadingE2ETest {
     }
 
     @Test
-    void aPskSessionWithoutCompressionLoadsNeitherX509NorBzip2ClassesNorTheCommandLineParser() throws IOException {
+    void aPskSessionWithoutCompressionLoadsNeitherX509NorBzip2NorTheCommandLineParserNorJfrNorJna() throws IOException {
         List<String> loaded = session("classes-psk", false);
         assertTrue(loaded.stream().anyMatch(l -> TLS.matcher(l).find()),
                 "the class log shows no TLS classes: not the log of a PSK session?\n" + daemon.diagnostics());
         assertEquals("", matching(loaded, X509), "X.509 classes loaded in PSK mode");
         assertEquals("", matching(loaded, COMPRESSION), "bzip2 classes loaded without a compressed message");
         assertEquals("", matching(loaded, PICOCLI), "picocli loaded for a daemon started without arguments");
+        assertEquals("", matching(loaded, JFR), "JFR metadata loaded (Netty's events: -Dio.netty.jfr.enabled=false in bin/jremoted)");
+        assertEquals("", matching(loaded, JNA), "JNA loaded before any agent ran (bin/jremoted sets umask 0026 first)");
     }
 
     @Test
