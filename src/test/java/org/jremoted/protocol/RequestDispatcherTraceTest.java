@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.ArrayDeque;
@@ -228,12 +228,8 @@ class RequestDispatcherTraceTest {
     }
 
     static List<Captured> load(String name) throws IOException, XMLStreamException {
-        String text;
-        try (InputStream in = RequestDispatcherTraceTest.class.getResourceAsStream(
-                "RequestDispatcherTraceTest/" + name)) {
-            assertNotNull(in, "test resource " + name);
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        // The one copy of the captures (test-fixtures/README.md), shared with FixtureTest.
+        String text = Files.readString(FixtureTest.tracesDir().resolve(name), StandardCharsets.UTF_8);
         List<Captured> result = new ArrayList<>();
         Matcher header = null;
         for (String line : text.split("\n")) {
