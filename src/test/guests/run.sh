@@ -36,56 +36,28 @@ SUITE_NAME=${GUESTS_SUITE_NAME:-guests}
 RESULTS=${GUESTS_RESULTS:-$ROOT/target/guests-results}
 usage() { sed -n '2,18p' "$0"; }
 parse_suite_options "$@"
-[ "$(id -u)" -eq 0 ] || { echo "run.sh: must run as root"; echo "$SUITE_NAME: 0 passed, 1 failed"; exit 1; }
-lock_suite || { echo "run.sh: another run of this suite is still going; giving up"; echo "$SUITE_NAME: 0 passed, 1 failed"; exit 1; }
 
 teardown_guests() {
     vm_teardown
     bundle_teardown
     destroy_namespaces
 }
-if [ $TEARDOWN_ONLY = 1 ]; then teardown_guests; log "torn down"; exit 0; fi
+suite_teardown() {
+    stop_cluster >/dev/null 2>&1
+    teardown_guests
+}
+# The logs a failing scenario points at: the cluster node's, then the guests'.
+suite_log_files() {
+    bundle_log_files
+    vm_log_files
+}
+suite_begin "$SUITE_NAME" --leftovers teardown_guests
 
-select_scenarios "$ONLY" "${SCENARIOS[@]}"
 want_bundle=0 want_vm=0
 for s in "${SELECTED[@]}"; do
     in_list "$s" "${BUNDLE_SCENARIOS[@]}" && want_bundle=1
     in_list "$s" "${VM_SCENARIOS[@]}" && want_vm=1
 done
-
-PASSED=0 FAILED=0
-summary_and_exit() { echo "$SUITE_NAME: $PASSED passed, $FAILED failed"; [ $FAILED -eq 0 ]; exit $?; }
-TORN_DOWN=0
-teardown() {
-    [ $TORN_DOWN = 1 ] && return
-    TORN_DOWN=1
-    if [ $KEEP = 1 ]; then
-        log "--keep: left running; cluster tools: nsenter -t $(cat "$(node_dir cluster)/holder.pid" 2>/dev/null) -m -n -u crm_mon -1"
-        log "--keep: tear down with: $0 --teardown"
-        return
-    fi
-    stop_cluster >/dev/null 2>&1
-    teardown_guests
-}
-on_signal() { log "interrupted"; FAILED=$((FAILED + 1)); teardown; summary_and_exit; }
-trap teardown EXIT
-trap on_signal INT TERM HUP
-setup_failed() {
-    local s
-    log "setup failed: $*"
-    for s in "${SELECTED[@]}"; do echo "FAIL $s: setup failed: $*"; FAILED=$((FAILED + 1)); done
-    log_pointers | sed 's/^/  /'
-    teardown
-    summary_and_exit
-}
-
-# The logs a failing scenario points at: the cluster node's, then the guests'.
-eval "lib_$(declare -f log_files)"
-log_files() {
-    lib_log_files | grep -v -e '/remote/' -e '/bad/'
-    bundle_log_files
-    vm_log_files
-}
 
 # ------------------------------------------------------------------ setup
 log "results: $RESULTS"
