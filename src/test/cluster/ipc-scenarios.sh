@@ -280,13 +280,9 @@ daemon_under_test
 ensure_packages || setup_failed "could not install ${REQUIRED_PKGS[*]}"
 destroy_namespaces
 prepare_results .jrip-results
-for tag in cluster remote bad; do prepare_node_dir "$tag"; done
-install -o hacluster -g haclient -m 0640 "$KEY" "$(node_dir cluster)/etc-pacemaker/authkey"
-write_corosync_conf
-seed_cib
-create_links || setup_failed "could not create namespaces/veth pairs (ip netns)"
-start_holder cluster "$CL_NS" "$CL_NODE" || setup_failed "could not set up the cluster node's namespaces"
-start_holder remote "$RM_NS" "$RM_NODE" || setup_failed "could not set up the remote node's namespaces"
+prepare_cluster_node
+# (the third node's holder starts in its own scenario)
+start_nodes cluster remote
 start_cluster || setup_failed "cluster node did not come up (corosync/pacemakerd)"
 start_remoted remote "$KEY" || setup_failed "remote daemon did not start"
 

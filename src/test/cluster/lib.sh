@@ -371,6 +371,21 @@ create_links() {
     ip -n "$BAD_NS" addr add "$BAD_IP/24" dev jrcl-b0 && ip -n "$BAD_NS" link set jrcl-b0 up
 }
 
+# start_nodes TAG...: the namespaces and veth pairs, then the holder of each node named (cluster,
+# remote, bad); a failure is a setup failure.
+start_nodes() {
+    local tag ns host
+    create_links || setup_failed "could not create namespaces/veth pairs (ip netns)"
+    for tag in "$@"; do
+        case $tag in
+            cluster) ns=$CL_NS host=$CL_NODE ;;
+            remote) ns=$RM_NS host=$RM_NODE ;;
+            bad) ns=$BAD_NS host=$BAD_NODE ;;
+        esac
+        start_holder "$tag" "$ns" "$host" || setup_failed "could not set up the $tag node's namespaces"
+    done
+}
+
 # lock_suite: one run at a time per set of namespace names (a second run would tear down the
 # first one's namespaces). The lock is file descriptor 9; everything started in the namespaces
 # closes it, so a --keep run does not hold it after run.sh exits.
@@ -453,6 +468,16 @@ EOF
     add_mount cluster "$d/etc-corosync" /etc/corosync
     add_mount cluster "$d/lib-corosync" /var/lib/corosync
     add_mount cluster "$d/log-corosync" /var/log/corosync
+}
+
+# prepare_cluster_node [KEYFILE]: the per-run directories of the three nodes, and the cluster
+# node's key (KEYFILE, default KEY), corosync.conf and empty CIB.
+prepare_cluster_node() {
+    local tag
+    for tag in cluster remote bad; do prepare_node_dir "$tag"; done
+    install -o hacluster -g haclient -m 0640 "${1:-$KEY}" "$(node_dir cluster)/etc-pacemaker/authkey"
+    write_corosync_conf
+    seed_cib
 }
 
 # seed_cib: a CIB with nothing but the cluster options a one-node, fencing-less test cluster

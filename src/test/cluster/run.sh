@@ -56,15 +56,9 @@ ensure_packages || setup_failed "could not install ${REQUIRED_PKGS[*]}"
 destroy_namespaces
 prepare_results .jrcl-results
 
-for tag in cluster remote bad; do prepare_node_dir "$tag"; done
-install -o hacluster -g haclient -m 0640 "$KEY" "$(node_dir cluster)/etc-pacemaker/authkey"
-write_corosync_conf
-seed_cib
+prepare_cluster_node
 install_test_agents || setup_failed "could not install the suite's OCF agents"
-create_links || setup_failed "could not create namespaces/veth pairs (ip netns)"
-start_holder cluster "$CL_NS" "$CL_NODE" || setup_failed "could not set up the cluster node's namespaces"
-start_holder remote "$RM_NS" "$RM_NODE" || setup_failed "could not set up the remote node's namespaces"
-start_holder bad "$BAD_NS" "$BAD_NODE" || setup_failed "could not set up the bad-key node's namespaces"
+start_nodes cluster remote bad
 t_setup=$(now_ms)
 start_cluster || setup_failed "cluster node did not come up (corosync/pacemakerd)"
 log "cluster node $CL_NODE up in $(( $(now_ms) - t_setup )) ms"

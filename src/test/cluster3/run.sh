@@ -244,22 +244,19 @@ ensure_trixie_root || setup_failed "no Debian 13 root at $TRIXIE_ROOT"
 destroy_namespaces
 prepare_results .jrc3-results
 
-for tag in cluster remote bad; do prepare_node_dir "$tag"; done
 if [ $X509 = 1 ]; then
+    # Not the daemon's key: a PSK session could not succeed.
+    prepare_cluster_node "$WRONG_KEY"
     command -v certtool >/dev/null || setup_failed "--x509 needs certtool (gnutls-bin)"
     make_pki || setup_failed "could not make certificates"
     for f in ca.pem "$CL_NODE.pem" "$CL_NODE-key.pem"; do
         install -o hacluster -g haclient -m 0640 "$RESULTS/pki/$f" "$(node_dir cluster)/etc-pacemaker/$f"
     done
-    # Not the daemon's key: a PSK session could not succeed.
-    install -o hacluster -g haclient -m 0640 "$WRONG_KEY" "$(node_dir cluster)/etc-pacemaker/authkey"
     BASE_REMOTED_CMD=$REMOTED_CMD
     REMOTED_CMD="env PCMK_cert_file=$RESULTS/pki/$RM_NODE.pem PCMK_key_file=$RESULTS/pki/$RM_NODE-key.pem PCMK_ca_file=$RESULTS/pki/ca.pem $REMOTED_CMD"
 else
-    install -o hacluster -g haclient -m 0640 "$KEY" "$(node_dir cluster)/etc-pacemaker/authkey"
+    prepare_cluster_node
 fi
-write_corosync_conf
-seed_cib
 fix_cluster_owners || setup_failed "no hacluster/haclient in $TRIXIE_ROOT"
 # The guest node's container agent runs in the chroot and starts the daemon under test there:
 # the project, the host's JDK (with its /etc configuration) and the jar must be visible inside
@@ -277,12 +274,7 @@ mkdir -p "$TRIXIE_ROOT$RESULTS"
 for m in /proc /sys /dev /dev/shm "$RESULTS"; do add_mount cluster "$m" "$m"; done
 # Mount points the root may lack (e.g. /var/lib/corosync in a sid root): empty directories only.
 while read -r _ dst; do [ -d "$dst" ] || mkdir -p "$dst"; done < "$(node_dir cluster)/mounts"
-create_links || setup_failed "could not create namespaces/veth pairs (ip netns)"
-start_holder cluster "$CL_NS" "$CL_NODE" || setup_failed "could not set up the cluster node's namespaces"
-start_holder remote "$RM_NS" "$RM_NODE" || setup_failed "could not set up the remote node's namespaces"
-if [ $X509 = 1 ]; then
-    start_holder bad "$BAD_NS" "$BAD_NODE" || setup_failed "could not set up the second remote node's namespaces"
-fi
+if [ $X509 = 1 ]; then start_nodes cluster remote bad; else start_nodes cluster remote; fi
 t_setup=$(now_ms)
 if [ $X509 = 1 ]; then
     v=$(cl pacemakerd --version 2>/dev/null | head -1)

@@ -71,18 +71,14 @@ ensure_guest_root || setup_failed "no Debian 12 guest root at $GUEST_ROOT"
 
 teardown_guests
 prepare_results .jrgu-results
-for tag in cluster remote bad; do prepare_node_dir "$tag"; done
-install -o hacluster -g haclient -m 0640 "$KEY" "$(node_dir cluster)/etc-pacemaker/authkey"
-write_corosync_conf
-seed_cib
+prepare_cluster_node
 # Host names the cluster node resolves: its own (a bundle's connection goes to the node running
 # the container) and the virtual machine's.
 { echo "127.0.0.1 localhost"; echo "$CL_IP $CL_NODE"; vm_hosts_entries; } > "$(node_dir cluster)/hosts"
 add_mount cluster "$(node_dir cluster)/hosts" /etc/hosts
 [ $want_bundle = 1 ] && { bundle_prepare || setup_failed "could not prepare podman's configuration"; }
 [ $want_vm = 1 ] && { vm_prepare || setup_failed "could not prepare libvirt's configuration"; }
-create_links || setup_failed "could not create namespaces/veth pairs (ip netns)"
-start_holder cluster "$CL_NS" "$CL_NODE" || setup_failed "could not set up the cluster node's namespaces"
+start_nodes cluster
 [ $want_bundle = 1 ] && { bundle_node_cgroups || setup_failed "could not mount the cgroup hierarchies in the cluster node"; }
 t_setup=$(now_ms)
 # Install the .deb into an overlay of the cached root: the container image and the VM disk.

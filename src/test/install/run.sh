@@ -656,8 +656,7 @@ chown root:shadow "$d/shadow" && chmod 640 "$d/shadow"
 add_mount cluster "$d/shadow" /etc/shadow
 write_corosync_conf
 seed_cib
-create_links || setup_failed "could not create namespaces/veth pairs (ip netns)"
-start_holder cluster "$CL_NS" "$CL_NODE" || setup_failed "could not set up the cluster node's namespaces"
+start_nodes cluster
 start_cluster || setup_failed "cluster node did not come up (corosync/pacemakerd)"
 log "cluster node $CL_NODE up"
 
