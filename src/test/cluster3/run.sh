@@ -21,6 +21,7 @@ ROOT=$(cd "$HERE/../../.." && pwd -P)
 # Our own namespace names, so this suite can run while the 2.1.5 one does (CLUSTER3_NS picks
 # another prefix, for two runs of this suite at once).
 CL_NS=${CLUSTER3_NS:-jrc3}-node RM_NS=${CLUSTER3_NS:-jrc3}-rem BAD_NS=${CLUSTER3_NS:-jrc3}-bad
+SUITE_TAG=cluster3
 # shellcheck source=../cluster/lib.sh
 source "$ROOT/src/test/cluster/lib.sh"
 # shellcheck source=../cluster/scenarios.sh
