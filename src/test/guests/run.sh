@@ -21,6 +21,7 @@ HERE=$(cd "$(dirname "$0")" && pwd -P)
 ROOT=$(cd "$HERE/../../.." && pwd -P)
 # Our own namespace names (the cluster suites may run at the same time).
 CL_NS=${GUESTS_NS:-jrgu}-node RM_NS=${GUESTS_NS:-jrgu}-rem BAD_NS=${GUESTS_NS:-jrgu}-bad
+SUITE_TAG=guests
 # shellcheck source=../cluster/lib.sh
 source "$ROOT/src/test/cluster/lib.sh"
 # shellcheck source=images.sh
