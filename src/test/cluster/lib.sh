@@ -83,6 +83,88 @@ parse_suite_options() {
     RESULTS=$(mkdir -p "$RESULTS" && cd "$RESULTS" && pwd -P) || { echo "cannot create $RESULTS" >&2; exit 2; }
 }
 
+# ------------------------------------------------------------------ the suite's frame
+# suite_begin NAME [--leftovers FN] [--no-lock] [--no-root]: what every suite does once its
+# options are parsed (and after it defined its hooks): root check, the suite lock (one run at a
+# time per set of namespace names), --teardown (runs FN, default destroy_namespaces, and exits),
+# the scenario selection (SELECTED from SCENARIOS and --only), the counters, and the traps that
+# tear down and print the closing line "NAME: N passed, N failed".
+# Hooks the suite defines: suite_teardown (stop everything; not called with --keep), and
+# optionally suite_keep (what to say instead when --keep leaves things up) and suite_summary
+# (printed just before the closing line).
+suite_begin() {
+    SUITE_NAME=$1; shift
+    local leftovers=destroy_namespaces lock=1 root=1
+    while [ $# -gt 0 ]; do
+        case $1 in
+            --leftovers) leftovers=$2; shift ;;
+            --no-lock) lock=0 ;;
+            --no-root) root=0 ;;
+        esac
+        shift
+    done
+    PASSED=0 FAILED=0 TORN_DOWN=0 SELECTED=()
+    if [ $root = 1 ] && [ "$(id -u)" -ne 0 ]; then
+        log "must run as root (namespaces, mounts)"; echo "FAIL setup: not root"; FAILED=1; summary_and_exit
+    fi
+    if [ $lock = 1 ] && ! lock_suite; then
+        log "another run of this suite is still going; giving up"; echo "FAIL setup: suite lock"; FAILED=1; summary_and_exit
+    fi
+    if [ "$TEARDOWN_ONLY" = 1 ]; then "$leftovers"; log "torn down"; exit 0; fi
+    select_scenarios "$ONLY" "${SCENARIOS[@]}"
+    trap teardown EXIT
+    trap on_signal INT TERM HUP
+}
+
+# summary_and_exit: the closing line; exit status 0 only if nothing failed.
+summary_and_exit() {
+    declare -F suite_summary >/dev/null && suite_summary
+    echo "$SUITE_NAME: $PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ] && exit 0 || exit 1
+}
+
+# teardown: once per run (EXIT trap, signals, setup failures); --keep leaves everything up.
+teardown() {
+    [ "$TORN_DOWN" = 1 ] && return
+    TORN_DOWN=1
+    if [ "$KEEP" = 1 ]; then
+        if declare -F suite_keep >/dev/null; then
+            suite_keep
+        else
+            log "--keep: left running; cluster tools: nsenter -t $(cat "$(node_dir cluster)/holder.pid" 2>/dev/null) -m -n -u crm_mon -1"
+        fi
+        log "--keep: tear down with: $0 --teardown"
+        return
+    fi
+    declare -F suite_teardown >/dev/null && suite_teardown
+}
+on_signal() { log "interrupted"; FAILED=$((FAILED + 1)); teardown; summary_and_exit; }
+
+# setup_failed REASON: every selected scenario fails with REASON; tear down and close.
+setup_failed() {
+    local s
+    log "setup failed: $*"
+    for s in "${SELECTED[@]}"; do echo "FAIL $s: setup failed: $*"; FAILED=$((FAILED + 1)); done
+    [ ${#SELECTED[@]} -gt 0 ] || { echo "FAIL setup: $*"; FAILED=$((FAILED + 1)); }
+    log_pointers | sed 's/^/  /'
+    teardown
+    summary_and_exit
+}
+
+# daemon_under_test: REMOTED_CMD (the daemon command every suite runs; --c-daemon: the unpacked C
+# daemon, default <project>/bin/jremoted), checked to be runnable. ROOT is the project directory.
+daemon_under_test() {
+    if [ "${USE_C:-0}" = 1 ]; then
+        REMOTED_CMD=$(c_daemon_path) || setup_failed "cannot unpack the C daemon"
+    fi
+    REMOTED_CMD=${REMOTED_CMD:-$ROOT/bin/jremoted}
+    log "daemon under test: $REMOTED_CMD"
+    # REMOTED_CMD may carry arguments; its first word must be runnable.
+    local words
+    read -r -a words <<<"$REMOTED_CMD"
+    command -v "${words[0]}" >/dev/null 2>&1 || setup_failed "REMOTED_CMD not executable: $REMOTED_CMD"
+}
+
 # ------------------------------------------------------------------ polling
 # wait_for SECONDS DESCRIPTION CMD...: run CMD every 0.5 s until it succeeds; 1 on timeout.
 wait_for() {
@@ -228,7 +310,13 @@ prepare_node_dir() {
     # PCMK_authkey_location is unreadable, and must not find the host's key there.
     add_mount "$1" "$d/etc-pacemaker" /etc/pacemaker
 }
-add_mount() { printf '%s %s\n' "$2" "$3" >> "$(node_dir "$1")/mounts"; }
+# add_mount TAG SOURCE TARGET: bind SOURCE over TARGET in the node (inside CLUSTER_ROOT for the
+# cluster node when set: in the node's private mount namespace, so the root itself never changes).
+add_mount() {
+    local dst=$3
+    [ "$1" = cluster ] && dst=${CLUSTER_ROOT:-}$3
+    printf '%s %s\n' "$2" "$dst" >> "$(node_dir "$1")/mounts"
+}
 
 # start_holder TAG NETNS HOSTNAME: private mount+UTS namespace inside NETNS, kept by a sleep.
 start_holder() {
@@ -247,10 +335,12 @@ start_holder() {
         cat "$d/holder.out" >&2; return 1; }
 }
 
-# in_node TAG CMD...: run CMD inside the node's network, mount and UTS namespaces.
+# in_node TAG CMD...: run CMD inside the node's network, mount and UTS namespaces; in the cluster
+# node chrooted into CLUSTER_ROOT when a suite sets it (cluster3: a Debian 13 root).
 in_node() {
-    local tag=$1; shift
-    nsenter -t "$(cat "$(node_dir "$tag")/holder.pid")" -m -n -u -- "$@"
+    local tag=$1 pre=(); shift
+    [ "$tag" = cluster ] && [ -n "${CLUSTER_ROOT:-}" ] && pre=(chroot "$CLUSTER_ROOT")
+    nsenter -t "$(cat "$(node_dir "$tag")/holder.pid")" -m -n -u -- "${pre[@]}" "$@"
 }
 cl() { in_node cluster "$@"; }
 
@@ -279,6 +369,21 @@ create_links() {
     ip -n "$RM_NS" addr add "$RM_IP/24" dev jrcl-r0 && ip -n "$RM_NS" link set jrcl-r0 up
     ip -n "$CL_NS" addr add "$CL_IP2/24" dev jrcl-c1 && ip -n "$CL_NS" link set jrcl-c1 up
     ip -n "$BAD_NS" addr add "$BAD_IP/24" dev jrcl-b0 && ip -n "$BAD_NS" link set jrcl-b0 up
+}
+
+# start_nodes TAG...: the namespaces and veth pairs, then the holder of each node named (cluster,
+# remote, bad); a failure is a setup failure.
+start_nodes() {
+    local tag ns host
+    create_links || setup_failed "could not create namespaces/veth pairs (ip netns)"
+    for tag in "$@"; do
+        case $tag in
+            cluster) ns=$CL_NS host=$CL_NODE ;;
+            remote) ns=$RM_NS host=$RM_NODE ;;
+            bad) ns=$BAD_NS host=$BAD_NODE ;;
+        esac
+        start_holder "$tag" "$ns" "$host" || setup_failed "could not set up the $tag node's namespaces"
+    done
 }
 
 # lock_suite: one run at a time per set of namespace names (a second run would tear down the
@@ -363,6 +468,16 @@ EOF
     add_mount cluster "$d/etc-corosync" /etc/corosync
     add_mount cluster "$d/lib-corosync" /var/lib/corosync
     add_mount cluster "$d/log-corosync" /var/log/corosync
+}
+
+# prepare_cluster_node [KEYFILE]: the per-run directories of the three nodes, and the cluster
+# node's key (KEYFILE, default KEY), corosync.conf and empty CIB.
+prepare_cluster_node() {
+    local tag
+    for tag in cluster remote bad; do prepare_node_dir "$tag"; done
+    install -o hacluster -g haclient -m 0640 "${1:-$KEY}" "$(node_dir cluster)/etc-pacemaker/authkey"
+    write_corosync_conf
+    seed_cib
 }
 
 # seed_cib: a CIB with nothing but the cluster options a one-node, fencing-less test cluster
@@ -581,6 +696,8 @@ log_files() {
     echo "$(node_dir remote)/remoted.log"
     echo "$(node_dir remote)/remoted.out"
     [ -n "${1:-}" ] && { echo "$(node_dir bad)/remoted.log"; echo "$(node_dir bad)/remoted.out"; }
+    # A suite's own logs (guests: the container's and the VM's).
+    declare -F suite_log_files >/dev/null && suite_log_files
     return 0
 }
 declare -A LOG_MARK=()
@@ -656,6 +773,33 @@ run_scenarios() {
             echo "  logs:"
             case $s in wrong_key|x509_untrusted_cluster) log_pointers with-bad ;; *) log_pointers ;; esac
             FAILED=$((FAILED + 1))
+        fi
+    done
+}
+
+# Suites whose scenarios are made of many small checks (ops, systemd, x509, container) count each
+# check. check NAME CMD...: "PASS name" or "FAIL name: reason" on stdout, counted.
+check() {
+    local name=$1; shift
+    FAIL_REASON=
+    if "$@"; then check_passed "$name"; return 0; fi
+    check_failed "$name" "${FAIL_REASON:-'$*' failed}"
+    return 1
+}
+# check_passed NAME / check_failed NAME REASON: the result of a check a suite decided itself.
+check_passed() { echo "PASS $1"; PASSED=$((PASSED + 1)); }
+check_failed() { echo "FAIL $1: $2"; FAILED=$((FAILED + 1)); CHECK_FAILED=1; }
+# run_checked_scenarios: each of SELECTED in turn; one that returns non-zero although none of its
+# checks failed (its own set-up did) counts as one failure.
+run_checked_scenarios() {
+    local s rc
+    for s in "${SELECTED[@]}"; do
+        log "---- $s"
+        CHECK_FAILED=0 FAIL_REASON=
+        "scenario_$s"
+        rc=$?
+        if [ $rc -ne 0 ] && [ $CHECK_FAILED = 0 ]; then
+            echo "FAIL $s: ${FAIL_REASON:-scenario returned $rc}"; FAILED=$((FAILED + 1))
         fi
     done
 }

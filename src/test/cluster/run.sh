@@ -40,80 +40,25 @@ suite_option() {
 }
 parse_suite_options "$@"
 
-[ "$(id -u)" -eq 0 ] || { echo "run.sh: must run as root (namespaces, mounts)"; echo "cluster: 0 passed, 1 failed"; exit 1; }
-
-lock_suite || { echo "run.sh: another run of this suite is still going; giving up"; echo "cluster: 0 passed, 1 failed"; exit 1; }
-
-if [ $TEARDOWN_ONLY = 1 ]; then
-    destroy_namespaces
-    log "torn down"
-    exit 0
-fi
-
-# The scenarios to run, in the suite's order.
-select_scenarios "$ONLY" "${SCENARIOS[@]}"
-
-PASSED=0 FAILED=0
-summary_and_exit() {
-    echo "cluster: $PASSED passed, $FAILED failed"
-    [ $FAILED -eq 0 ] && exit 0 || exit 1
+suite_keep() {
+    log "--keep: left running. Cluster tools: nsenter -t $(cat "$(node_dir cluster)/holder.pid" 2>/dev/null) -m -n -u crm_mon -1"
+    log "--keep: remote daemon: pid $(remoted_pid remote)"
 }
-
-# ------------------------------------------------------------------ teardown
-TORN_DOWN=0
-teardown() {
-    [ $TORN_DOWN = 1 ] && return
-    TORN_DOWN=1
-    if [ $KEEP = 1 ]; then
-        local c; c=$(cat "$(node_dir cluster)/holder.pid" 2>/dev/null)
-        log "--keep: left running. Cluster tools: nsenter -t $c -m -n -u crm_mon -1"
-        log "--keep: remote daemon: pid $(remoted_pid remote); tear down with: $0 --teardown"
-        return
-    fi
-    stop_everything
-}
-on_signal() { log "interrupted"; FAILED=$((FAILED + 1)); teardown; summary_and_exit; }
-trap teardown EXIT
-trap on_signal INT TERM HUP
+suite_teardown() { stop_everything; }
+suite_begin cluster
 
 # ------------------------------------------------------------------ setup
 log "results: $RESULTS"
-if [ $USE_C = 1 ]; then
-    REMOTED_CMD=$(c_daemon_path) || { log "cannot unpack the C daemon"; FAILED=${#SELECTED[@]}; summary_and_exit; }
-fi
-REMOTED_CMD=${REMOTED_CMD:-$ROOT/bin/jremoted}
-log "daemon under test: $REMOTED_CMD"
-
-setup_failed() {
-    local s
-    log "setup failed: $*"
-    for s in "${SELECTED[@]}"; do
-        echo "FAIL $s: setup failed: $*"
-        log_pointers | sed 's/^/  /'
-        FAILED=$((FAILED + 1))
-    done
-    teardown
-    summary_and_exit
-}
-
+daemon_under_test
 ensure_packages || setup_failed "could not install ${REQUIRED_PKGS[*]}"
-# REMOTED_CMD may carry arguments; its first word must be runnable.
-read -r -a remoted_words <<<"$REMOTED_CMD"
-command -v "${remoted_words[0]}" >/dev/null 2>&1 || setup_failed "REMOTED_CMD not executable: $REMOTED_CMD"
 
 # Leftovers of a killed or --keep run, and the previous run's files.
 destroy_namespaces
 prepare_results .jrcl-results
 
-for tag in cluster remote bad; do prepare_node_dir "$tag"; done
-install -o hacluster -g haclient -m 0640 "$KEY" "$(node_dir cluster)/etc-pacemaker/authkey"
-write_corosync_conf
-seed_cib
+prepare_cluster_node
 install_test_agents || setup_failed "could not install the suite's OCF agents"
-create_links || setup_failed "could not create namespaces/veth pairs (ip netns)"
-start_holder cluster "$CL_NS" "$CL_NODE" || setup_failed "could not set up the cluster node's namespaces"
-start_holder remote "$RM_NS" "$RM_NODE" || setup_failed "could not set up the remote node's namespaces"
-start_holder bad "$BAD_NS" "$BAD_NODE" || setup_failed "could not set up the bad-key node's namespaces"
+start_nodes cluster remote bad
 t_setup=$(now_ms)
 start_cluster || setup_failed "cluster node did not come up (corosync/pacemakerd)"
 log "cluster node $CL_NODE up in $(( $(now_ms) - t_setup )) ms"

@@ -21,6 +21,7 @@ ROOT=$(cd "$HERE/../../.." && pwd -P)
 # Our own namespace names, so this suite can run while the 2.1.5 one does (CLUSTER3_NS picks
 # another prefix, for two runs of this suite at once).
 CL_NS=${CLUSTER3_NS:-jrc3}-node RM_NS=${CLUSTER3_NS:-jrc3}-rem BAD_NS=${CLUSTER3_NS:-jrc3}-bad
+SUITE_TAG=cluster3
 # shellcheck source=../cluster/lib.sh
 source "$ROOT/src/test/cluster/lib.sh"
 # shellcheck source=../cluster/scenarios.sh
@@ -38,20 +39,9 @@ SCENARIOS3=(cluster_is_3_0 remote_online schema_download dummy_on_remote move_an
 SCENARIOS_X509=(x509_sessions x509_untrusted_cluster)
 
 # ------------------------------------------------------------------ the cluster node in a chroot
-# Everything the library runs "in the cluster node" goes through in_node, so chrooting there is
-# enough: corosync, pacemakerd, cibadmin, crm_mon ... are then the trixie ones.
-eval "lib_$(declare -f in_node)"
-in_node() {
-    local tag=$1; shift
-    if [ "$tag" = cluster ]; then lib_in_node cluster chroot "$TRIXIE_ROOT" "$@"; else lib_in_node "$tag" "$@"; fi
-}
-# The cluster node's bind mounts land inside the root (in the node's private mount namespace, so
-# the cached root itself is never changed by a run).
-add_mount() {
-    local dst=$3
-    [ "$1" = cluster ] && dst=$TRIXIE_ROOT$3
-    printf '%s %s\n' "$2" "$dst" >> "$(node_dir "$1")/mounts"
-}
+# Everything the library runs "in the cluster node" goes through in_node, which chroots into
+# CLUSTER_ROOT (set below to the trixie root): corosync, pacemakerd, cibadmin, crm_mon ... are
+# then the trixie ones, and the cluster node's bind mounts land inside the root.
 # The library gives files to the host's hacluster; inside the root that user has other ids.
 fix_cluster_owners() {
     local d hu hg cu cg; d=$(node_dir cluster)
@@ -222,66 +212,32 @@ scenario_start_state_standby() {
 }
 
 # ------------------------------------------------------------------ options
-ONLY= KEEP=0 TEARDOWN_ONLY=0
+usage() { sed -n '2,18p' "$0"; }
 RESULTS=${CLUSTER3_RESULTS:-$ROOT/target/cluster3-results}
-while [ $# -gt 0 ]; do
+SCENARIOS=("${SCENARIOS3[@]}" "${SCENARIOS_X509[@]}")   # what --list prints
+suite_option() {
     case $1 in
-        --suite) SUITE=${2:-}; shift ;;
+        --suite) SUITE=$2; return 10 ;;
         --suite=*) SUITE=${1#--suite=} ;;
         --x509) X509=1 ;;
-        --only) ONLY=${2:-}; shift ;;
-        --only=*) ONLY=${1#--only=} ;;
-        --keep) KEEP=1 ;;
-        --teardown) TEARDOWN_ONLY=1 ;;
-        --results) RESULTS=${2:-}; shift ;;
-        --results=*) RESULTS=${1#--results=} ;;
-        --list) printf '%s\n' "${SCENARIOS3[@]}" "${SCENARIOS_X509[@]}"; exit 0 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
-        *) echo "unknown option: $1" >&2; exit 64 ;;
+        *) return 1 ;;
     esac
-    shift
-done
+}
+parse_suite_options "$@"
 TRIXIE_ROOT=${TRIXIE_ROOT:-/var/cache/jremoted-test/$SUITE-root}
-[ $X509 = 1 ] && SCENARIOS3+=("${SCENARIOS_X509[@]}")
-RESULTS=$(mkdir -p "$RESULTS" && cd "$RESULTS" && pwd -P) || { echo "cannot create $RESULTS" >&2; exit 2; }
-[ "$(id -u)" -eq 0 ] || { echo "run.sh: must run as root"; echo "cluster3: 0 passed, 1 failed"; exit 1; }
+CLUSTER_ROOT=$TRIXIE_ROOT
+[ $X509 = 1 ] || SCENARIOS=("${SCENARIOS3[@]}")
+suite_keep() {
+    log "--keep: left running; cluster tools: nsenter -t $(cat "$(node_dir cluster)/holder.pid" 2>/dev/null) -m -n -u chroot $TRIXIE_ROOT crm_mon -1"
+}
+suite_teardown() { stop_everything; }
 # One run at a time on these namespaces: a second run's setup (or --teardown) would kill
 # the first one's cluster node in the middle of its scenarios.
-lock_suite || { echo "run.sh: another run of this suite is still going; giving up"; echo "cluster3: 0 passed, 1 failed"; exit 1; }
-if [ $TEARDOWN_ONLY = 1 ]; then destroy_namespaces; log "torn down"; exit 0; fi
-
-select_scenarios "$ONLY" "${SCENARIOS3[@]}"
-
-PASSED=0 FAILED=0
-summary_and_exit() { echo "cluster3: $PASSED passed, $FAILED failed"; [ $FAILED -eq 0 ]; exit $?; }
-TORN_DOWN=0
-teardown() {
-    [ $TORN_DOWN = 1 ] && return
-    TORN_DOWN=1
-    if [ $KEEP = 1 ]; then
-        log "--keep: left running; cluster tools: nsenter -t $(cat "$(node_dir cluster)/holder.pid" 2>/dev/null) -m -n -u chroot $TRIXIE_ROOT crm_mon -1"
-        return
-    fi
-    stop_everything
-}
-on_signal() { log "interrupted"; FAILED=$((FAILED + 1)); teardown; summary_and_exit; }
-trap teardown EXIT
-trap on_signal INT TERM HUP
-setup_failed() {
-    local s
-    log "setup failed: $*"
-    for s in "${SELECTED[@]}"; do echo "FAIL $s: setup failed: $*"; FAILED=$((FAILED + 1)); done
-    log_pointers | sed 's/^/  /'
-    teardown
-    summary_and_exit
-}
+suite_begin cluster3
 
 # ------------------------------------------------------------------ setup
 log "results: $RESULTS"
-REMOTED_CMD=${REMOTED_CMD:-$ROOT/bin/jremoted}
-log "daemon under test: $REMOTED_CMD"
-read -r -a remoted_words <<<"$REMOTED_CMD"
-command -v "${remoted_words[0]}" >/dev/null 2>&1 || setup_failed "REMOTED_CMD not executable: $REMOTED_CMD"
+daemon_under_test
 # The host still needs xmllint, ip, nsenter, and the agents the remote node runs.
 ensure_packages || setup_failed "could not install ${REQUIRED_PKGS[*]} on the host"
 ensure_trixie_root || setup_failed "no Debian 13 root at $TRIXIE_ROOT"
@@ -289,22 +245,19 @@ ensure_trixie_root || setup_failed "no Debian 13 root at $TRIXIE_ROOT"
 destroy_namespaces
 prepare_results .jrc3-results
 
-for tag in cluster remote bad; do prepare_node_dir "$tag"; done
 if [ $X509 = 1 ]; then
+    # Not the daemon's key: a PSK session could not succeed.
+    prepare_cluster_node "$WRONG_KEY"
     command -v certtool >/dev/null || setup_failed "--x509 needs certtool (gnutls-bin)"
     make_pki || setup_failed "could not make certificates"
     for f in ca.pem "$CL_NODE.pem" "$CL_NODE-key.pem"; do
         install -o hacluster -g haclient -m 0640 "$RESULTS/pki/$f" "$(node_dir cluster)/etc-pacemaker/$f"
     done
-    # Not the daemon's key: a PSK session could not succeed.
-    install -o hacluster -g haclient -m 0640 "$WRONG_KEY" "$(node_dir cluster)/etc-pacemaker/authkey"
     BASE_REMOTED_CMD=$REMOTED_CMD
     REMOTED_CMD="env PCMK_cert_file=$RESULTS/pki/$RM_NODE.pem PCMK_key_file=$RESULTS/pki/$RM_NODE-key.pem PCMK_ca_file=$RESULTS/pki/ca.pem $REMOTED_CMD"
 else
-    install -o hacluster -g haclient -m 0640 "$KEY" "$(node_dir cluster)/etc-pacemaker/authkey"
+    prepare_cluster_node
 fi
-write_corosync_conf
-seed_cib
 fix_cluster_owners || setup_failed "no hacluster/haclient in $TRIXIE_ROOT"
 # The guest node's container agent runs in the chroot and starts the daemon under test there:
 # the project, the host's JDK (with its /etc configuration) and the jar must be visible inside
@@ -322,12 +275,7 @@ mkdir -p "$TRIXIE_ROOT$RESULTS"
 for m in /proc /sys /dev /dev/shm "$RESULTS"; do add_mount cluster "$m" "$m"; done
 # Mount points the root may lack (e.g. /var/lib/corosync in a sid root): empty directories only.
 while read -r _ dst; do [ -d "$dst" ] || mkdir -p "$dst"; done < "$(node_dir cluster)/mounts"
-create_links || setup_failed "could not create namespaces/veth pairs (ip netns)"
-start_holder cluster "$CL_NS" "$CL_NODE" || setup_failed "could not set up the cluster node's namespaces"
-start_holder remote "$RM_NS" "$RM_NODE" || setup_failed "could not set up the remote node's namespaces"
-if [ $X509 = 1 ]; then
-    start_holder bad "$BAD_NS" "$BAD_NODE" || setup_failed "could not set up the second remote node's namespaces"
-fi
+if [ $X509 = 1 ]; then start_nodes cluster remote bad; else start_nodes cluster remote; fi
 t_setup=$(now_ms)
 if [ $X509 = 1 ]; then
     v=$(cl pacemakerd --version 2>/dev/null | head -1)

@@ -3,17 +3,33 @@
 # init's own behaviour is what is tested: run as PID 1 of a fresh PID namespace (unshare), it
 # must load pcmk-init.env by upstream's rules without overriding the container's variables,
 # put tini in front of the daemon, reap orphans, forward SIGTERM, and exit with the daemon's
-# status. Needs root (unshare --pid) and tini. Exit status 0 only if every check passed.
+# status; then the real daemon (REMOTED_CMD, default <project>/bin/jremoted) behind the init.
+#
+#   run.sh [--only NAME,...] [--keep] [--results DIR] [--list]
+#
+# Needs root (unshare --pid) and tini. Prints "PASS check" or "FAIL check: reason" and one line
+# "container: N passed, N failed"; exit status 0 only if every check passed. Files stay in the
+# results directory (default <project>/target/container-results); --keep has nothing else to keep.
 set -u
+exec </dev/null
 here=$(cd "$(dirname "$0")" && pwd -P)
-init=$(cd "$here/../../.." && pwd -P)/packaging/container/jremoted-init
-work=$(mktemp -d /tmp/jremoted-pid1.XXXXXX)
-failures=0
-passes=0
-log() { printf '[pid1] %s\n' "$*" >&2; }
-check() { local what=$1; shift; if "$@"; then log "ok: $what"; passes=$((passes + 1)); else log "FAILED: $what"; failures=$((failures + 1)); fi; }
-trap '[ $failures -eq 0 ] && rm -rf "$work" || log "files kept in $work"' EXIT
-command -v tini >/dev/null || { log "tini is not installed"; exit 2; }
+project=$(cd "$here/../../.." && pwd -P)
+ROOT=$project
+init=$project/packaging/container/jremoted-init
+SUITE_TAG=pid1
+# shellcheck source=../cluster/lib.sh
+source "$ROOT/src/test/cluster/lib.sh"
+SCENARIOS=(env_file_and_exit_status sigterm_reaches_the_daemon not_pid1_modes real_daemon_as_pid1)
+usage() { sed -n '2,13p' "$0"; }
+RESULTS=${CONTAINER_RESULTS:-$ROOT/target/container-results}
+parse_suite_options "$@"
+REMOTED_CMD=${REMOTED_CMD:-$project/bin/jremoted}
+work=$RESULTS
+suite_teardown() { log "files in $work"; }
+# Private PID namespaces only: nothing to lock.
+suite_begin container --no-lock --leftovers true
+command -v tini >/dev/null || setup_failed "tini is not installed"
+find "$work" -mindepth 1 -delete
 
 cat > "$work/pcmk-init.env" <<'ENV'
 PLAIN=simple
@@ -56,50 +72,57 @@ run_pid1() {   # run_pid1 NAME [env assignments...]: the init as PID 1 of a new 
 has() { grep -qxF "$2" "$work/$1.env"; }
 lacks() { ! grep -q "^$2=" "$work/$1.env"; }
 
-run_pid1 exit7 FAKE_EXIT=7
-wait $!; rc=$?
-check "daemon's exit status comes back through the init (7, got $rc)" test "$rc" = 7
-check "tini is PID 1" has exit7 "pid1=tini"
-check "orphans are reaped" has exit7 "zombies=0"
-check "unquoted value" has exit7 "PLAIN=simple"
-check "leading whitespace" has exit7 "INDENTED=yes"
-check "single quotes" has exit7 "SQ=single quoted value"
-check "double quotes keep the backslash" has exit7 'DQ=double \" quoted'
-check "escaped blank keeps the backslash" has exit7 'ESCAPED=with\ space'
-check "trailing comment" has exit7 "COMMENTED=value"
-check "text after the value voids the line" lacks exit7 GARBAGE
-check "no export keyword" lacks exit7 EXPORTED
-check "names must not start with a digit" lacks exit7 1BAD
-check "empty quoted value" has exit7 "EMPTYQ="
-check "lines over 2048 bytes skipped" lacks exit7 LONG
-check "container variables win" has exit7 "ALREADY=from-container"
-check "log file defaults to /var/log/pcmk-init.log" has exit7 "PCMK_logfile=/var/log/pcmk-init.log"
+scenario_env_file_and_exit_status() {
+    local rc
+    run_pid1 exit7 FAKE_EXIT=7
+    wait $!; rc=$?
+    check "daemon's exit status comes back through the init (7, got $rc)" test "$rc" = 7
+    check "tini is PID 1" has exit7 "pid1=tini"
+    check "orphans are reaped" has exit7 "zombies=0"
+    check "unquoted value" has exit7 "PLAIN=simple"
+    check "leading whitespace" has exit7 "INDENTED=yes"
+    check "single quotes" has exit7 "SQ=single quoted value"
+    check "double quotes keep the backslash" has exit7 'DQ=double \" quoted'
+    check "escaped blank keeps the backslash" has exit7 'ESCAPED=with\ space'
+    check "trailing comment" has exit7 "COMMENTED=value"
+    check "text after the value voids the line" lacks exit7 GARBAGE
+    check "no export keyword" lacks exit7 EXPORTED
+    check "names must not start with a digit" lacks exit7 1BAD
+    check "empty quoted value" has exit7 "EMPTYQ="
+    check "lines over 2048 bytes skipped" lacks exit7 LONG
+    check "container variables win" has exit7 "ALREADY=from-container"
+    check "log file defaults to /var/log/pcmk-init.log" has exit7 "PCMK_logfile=/var/log/pcmk-init.log"
+}
 
-run_pid1 term
-unshare_pid=$!
-for _ in $(seq 1 50); do grep -q ready "$work/term.env" 2>/dev/null && break; sleep 0.1; done
-# The namespace's PID 1 (tini) is unshare's child; signal it as a container runtime would.
-tini_pid=$(pgrep -P "$unshare_pid" | head -1)
-kill -TERM "$tini_pid"
-wait "$unshare_pid"; rc=$?
-check "SIGTERM to PID 1 reaches the daemon" grep -q term "$work/term.env"
-check "clean exit after SIGTERM (got $rc)" test "$rc" = 0
+scenario_sigterm_reaches_the_daemon() {
+    local unshare_pid tini_pid rc
+    run_pid1 term
+    unshare_pid=$!
+    for _ in $(seq 1 50); do grep -q ready "$work/term.env" 2>/dev/null && break; sleep 0.1; done
+    # The namespace's PID 1 (tini) is unshare's child; signal it as a container runtime would.
+    tini_pid=$(pgrep -P "$unshare_pid" | head -1)
+    kill -TERM "$tini_pid"
+    wait "$unshare_pid"; rc=$?
+    check "SIGTERM to PID 1 reaches the daemon" grep -q term "$work/term.env"
+    check "clean exit after SIGTERM (got $rc)" test "$rc" = 0
+}
 
 # Not PID 1: PCMK_remote_pid1=vars loads the file only; "default" does nothing (3.0 semantics).
-env -i PATH="$PATH" FAKE_OUT="$work/vars" FAKE_EXIT=0 JREMOTED="$work/fake-daemon" \
-    PCMK_INIT_ENV_FILE="$work/pcmk-init.env" PCMK_remote_pid1=vars "$init"
-check "vars: file loaded" has vars "PLAIN=simple"
-check "vars: no init in front" test "$(grep '^pid1=' "$work/vars.env")" != "pid1=tini"
-env -i PATH="$PATH" FAKE_OUT="$work/default" FAKE_EXIT=0 JREMOTED="$work/fake-daemon" \
-    PCMK_INIT_ENV_FILE="$work/pcmk-init.env" PCMK_remote_pid1=default "$init"
-check "default: file not loaded" lacks default PLAIN
+scenario_not_pid1_modes() {
+    env -i PATH="$PATH" FAKE_OUT="$work/vars" FAKE_EXIT=0 JREMOTED="$work/fake-daemon" \
+        PCMK_INIT_ENV_FILE="$work/pcmk-init.env" PCMK_remote_pid1=vars "$init"
+    check "vars: file loaded" has vars "PLAIN=simple"
+    check "vars: no init in front" test "$(grep '^pid1=' "$work/vars.env")" != "pid1=tini"
+    env -i PATH="$PATH" FAKE_OUT="$work/default" FAKE_EXIT=0 JREMOTED="$work/fake-daemon" \
+        PCMK_INIT_ENV_FILE="$work/pcmk-init.env" PCMK_remote_pid1=default "$init"
+    check "default: file not loaded" lacks default PLAIN
+}
 
 # ---------------------------------------------------------------- the real daemon as PID 1
 # jremoted itself behind the init, as PID 1 of new PID, mount and network namespaces: it must
 # take its port and log file from pcmk-init.env, run an agent whose child double-forks (the
 # grandchild is orphaned to PID 1 and must be reaped there), and exit 0 on SIGTERM. Driven by
 # the test client built on Pacemaker's own client library (src/test/c).
-project=$(cd "$here/../../.." && pwd -P)
 real_daemon() {
     local rd=$work/real port=31219 client tini_pid rc zombies i
     mkdir -p "$rd/agents"
@@ -125,7 +148,7 @@ AGENT
     chmod 755 "$rd/agents/doublefork"
     mkdir -p /usr/lib/ocf/resource.d/jremoted-test-pid1
     env -i PATH="$PATH" ${JREMOTED_JAR:+JREMOTED_JAR="$JREMOTED_JAR"} ${JAVA_HOME:+JAVA_HOME="$JAVA_HOME"} \
-        PCMK_INIT_ENV_FILE="$rd/pcmk-init.env" JREMOTED="$project/bin/jremoted" \
+        PCMK_INIT_ENV_FILE="$rd/pcmk-init.env" JREMOTED="$REMOTED_CMD" \
         unshare --pid --fork --mount-proc --net --propagation private sh -c '
             ip link set lo up && mount --bind "$1/agents" /usr/lib/ocf/resource.d/jremoted-test-pid1 && exec "$2"' \
         pid1 "$rd" "$init" >"$rd/init.out" 2>&1 &
@@ -149,12 +172,14 @@ AGENT
     wait "$unshare_pid"; rc=$?
     check "SIGTERM to PID 1: jremoted exits 0 (got $rc)" test "$rc" = 0
 }
-if [ -x "$(command -v make)" ] && pkg-config --exists pacemaker-lrmd 2>/dev/null; then
-    real_daemon
-else
-    check "pacemaker-dev (the client library) installed for the real-daemon checks" false
-fi
+scenario_real_daemon_as_pid1() {
+    if [ -x "$(command -v make)" ] && pkg-config --exists pacemaker-lrmd 2>/dev/null; then
+        real_daemon
+    else
+        check "pacemaker-dev (the client library) installed for the real-daemon checks" false
+    fi
+}
 
-log "$failures failure(s)"
-echo "container: $passes passed, $failures failed"
-[ $failures -eq 0 ]
+run_checked_scenarios
+teardown
+summary_and_exit

@@ -100,14 +100,7 @@ bundle_xml() {
 <bundle id="$BUNDLE_ID">
   <podman image="$BUNDLE_IMAGE" network="host" replicas="1"/>
   <network control-port="$BUNDLE_PORT"/>
-  <primitive id="$BUNDLE_RSC" class="ocf" provider="pacemaker" type="Dummy">
-    <instance_attributes id="$BUNDLE_RSC-ia">
-      <nvpair id="$BUNDLE_RSC-state" name="state" value="$STATE_DIR/$BUNDLE_RSC.state"/>
-    </instance_attributes>
-    <operations>
-      <op id="$BUNDLE_RSC-monitor" name="monitor" interval="5s" timeout="20s"/>
-    </operations>
-  </primitive>
+$(dummy_xml "$BUNDLE_RSC")
 </bundle>
 EOF
 }

@@ -21,6 +21,7 @@ HERE=$(cd "$(dirname "$0")" && pwd -P)
 ROOT=$(cd "$HERE/../../.." && pwd -P)
 # Our own namespace names (the cluster suites may run at the same time).
 CL_NS=${GUESTS_NS:-jrgu}-node RM_NS=${GUESTS_NS:-jrgu}-rem BAD_NS=${GUESTS_NS:-jrgu}-bad
+SUITE_TAG=guests
 # shellcheck source=../cluster/lib.sh
 source "$ROOT/src/test/cluster/lib.sh"
 # shellcheck source=images.sh
@@ -36,56 +37,28 @@ SUITE_NAME=${GUESTS_SUITE_NAME:-guests}
 RESULTS=${GUESTS_RESULTS:-$ROOT/target/guests-results}
 usage() { sed -n '2,18p' "$0"; }
 parse_suite_options "$@"
-[ "$(id -u)" -eq 0 ] || { echo "run.sh: must run as root"; echo "$SUITE_NAME: 0 passed, 1 failed"; exit 1; }
-lock_suite || { echo "run.sh: another run of this suite is still going; giving up"; echo "$SUITE_NAME: 0 passed, 1 failed"; exit 1; }
 
 teardown_guests() {
     vm_teardown
     bundle_teardown
     destroy_namespaces
 }
-if [ $TEARDOWN_ONLY = 1 ]; then teardown_guests; log "torn down"; exit 0; fi
+suite_teardown() {
+    stop_cluster >/dev/null 2>&1
+    teardown_guests
+}
+# The logs a failing scenario points at: the cluster node's, then the guests'.
+suite_log_files() {
+    bundle_log_files
+    vm_log_files
+}
+suite_begin "$SUITE_NAME" --leftovers teardown_guests
 
-select_scenarios "$ONLY" "${SCENARIOS[@]}"
 want_bundle=0 want_vm=0
 for s in "${SELECTED[@]}"; do
     in_list "$s" "${BUNDLE_SCENARIOS[@]}" && want_bundle=1
     in_list "$s" "${VM_SCENARIOS[@]}" && want_vm=1
 done
-
-PASSED=0 FAILED=0
-summary_and_exit() { echo "$SUITE_NAME: $PASSED passed, $FAILED failed"; [ $FAILED -eq 0 ]; exit $?; }
-TORN_DOWN=0
-teardown() {
-    [ $TORN_DOWN = 1 ] && return
-    TORN_DOWN=1
-    if [ $KEEP = 1 ]; then
-        log "--keep: left running; cluster tools: nsenter -t $(cat "$(node_dir cluster)/holder.pid" 2>/dev/null) -m -n -u crm_mon -1"
-        log "--keep: tear down with: $0 --teardown"
-        return
-    fi
-    stop_cluster >/dev/null 2>&1
-    teardown_guests
-}
-on_signal() { log "interrupted"; FAILED=$((FAILED + 1)); teardown; summary_and_exit; }
-trap teardown EXIT
-trap on_signal INT TERM HUP
-setup_failed() {
-    local s
-    log "setup failed: $*"
-    for s in "${SELECTED[@]}"; do echo "FAIL $s: setup failed: $*"; FAILED=$((FAILED + 1)); done
-    log_pointers | sed 's/^/  /'
-    teardown
-    summary_and_exit
-}
-
-# The logs a failing scenario points at: the cluster node's, then the guests'.
-eval "lib_$(declare -f log_files)"
-log_files() {
-    lib_log_files | grep -v -e '/remote/' -e '/bad/'
-    bundle_log_files
-    vm_log_files
-}
 
 # ------------------------------------------------------------------ setup
 log "results: $RESULTS"
@@ -99,18 +72,14 @@ ensure_guest_root || setup_failed "no Debian 12 guest root at $GUEST_ROOT"
 
 teardown_guests
 prepare_results .jrgu-results
-for tag in cluster remote bad; do prepare_node_dir "$tag"; done
-install -o hacluster -g haclient -m 0640 "$KEY" "$(node_dir cluster)/etc-pacemaker/authkey"
-write_corosync_conf
-seed_cib
+prepare_cluster_node
 # Host names the cluster node resolves: its own (a bundle's connection goes to the node running
 # the container) and the virtual machine's.
 { echo "127.0.0.1 localhost"; echo "$CL_IP $CL_NODE"; vm_hosts_entries; } > "$(node_dir cluster)/hosts"
 add_mount cluster "$(node_dir cluster)/hosts" /etc/hosts
 [ $want_bundle = 1 ] && { bundle_prepare || setup_failed "could not prepare podman's configuration"; }
 [ $want_vm = 1 ] && { vm_prepare || setup_failed "could not prepare libvirt's configuration"; }
-create_links || setup_failed "could not create namespaces/veth pairs (ip netns)"
-start_holder cluster "$CL_NS" "$CL_NODE" || setup_failed "could not set up the cluster node's namespaces"
+start_nodes cluster
 [ $want_bundle = 1 ] && { bundle_node_cgroups || setup_failed "could not mount the cgroup hierarchies in the cluster node"; }
 t_setup=$(now_ms)
 # Install the .deb into an overlay of the cached root: the container image and the VM disk.

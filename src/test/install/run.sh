@@ -23,9 +23,9 @@ HERE=$(cd "$(dirname "$0")" && pwd -P)
 ROOT=$(cd "$HERE/../../.." && pwd -P)
 # Our own namespace names and lock, so this suite runs next to the other cluster suites.
 CL_NS=${INSTALL_NS:-jrin}-node RM_NS=${INSTALL_NS:-jrin}-rem BAD_NS=${INSTALL_NS:-jrin}-bad
+SUITE_TAG=install
 # shellcheck source=../cluster/lib.sh
 source "$ROOT/src/test/cluster/lib.sh"
-log() { printf '[install +%ss] %s\n' "$(( $(date +%s) - SUITE_START ))" "$*" >&2; }
 
 BUILD_DIR=${BUILD_DIR:-$ROOT/target}
 NODE_ROOT=${INSTALL_ROOT:-/var/cache/jremoted-test/install-root}
@@ -66,13 +66,6 @@ suite_option() {
 }
 parse_suite_options "$@"
 
-PASSED=0 FAILED=0
-summary_and_exit() {
-    echo "install: $PASSED passed, $FAILED failed"
-    [ $FAILED -eq 0 ] && exit 0 || exit 1
-}
-[ "$(id -u)" -eq 0 ] || { echo "run.sh: must run as root"; echo "install: 0 passed, 1 failed"; exit 1; }
-
 # ------------------------------------------------------------------ the cached root
 # setup_node_root DIR: what debootstrap's minbase does not bring (apt resolves the alternatives).
 setup_node_root() {
@@ -95,11 +88,10 @@ ensure_node_root() {
     debian_root "$NODE_ROOT" bookworm "$NODE_INCLUDE" setup_node_root
 }
 if [ $PREPARE_ONLY = 1 ]; then
+    [ "$(id -u)" -eq 0 ] || { log "must run as root"; exit 1; }
     ensure_node_root && { log "root ready: $NODE_ROOT"; exit 0; }
     exit 1
 fi
-
-lock_suite || { echo "run.sh: another run of this suite is still going; giving up"; echo "install: 0 passed, 1 failed"; exit 1; }
 
 # ------------------------------------------------------------------ remote node containers
 # One container at a time; CT_* describe it. Its /var/log/pacemaker is $RESULTS/<name>/log.
@@ -608,15 +600,11 @@ scenario_pcs_stop_service() {
 }
 
 # ------------------------------------------------------------------ teardown
-TORN_DOWN=0
-teardown() {
-    [ $TORN_DOWN = 1 ] && return
-    TORN_DOWN=1
-    if [ $KEEP = 1 ]; then
-        log "--keep: left running. Cluster: nsenter -t $(cat "$(node_dir cluster)/holder.pid" 2>/dev/null) -m -n -u crm_mon -1"
-        [ -n "$CT_LEADER" ] && log "--keep: container $CT_NAME: nsenter -t $CT_LEADER -a bash"
-        return
-    fi
+suite_keep() {
+    log "--keep: left running. Cluster: nsenter -t $(cat "$(node_dir cluster)/holder.pid" 2>/dev/null) -m -n -u crm_mon -1"
+    [ -n "$CT_LEADER" ] && log "--keep: container $CT_NAME: nsenter -t $CT_LEADER -a bash"
+}
+suite_teardown() {
     # Drop the remote nodes first, so a container's daemon has nothing to wait for when it stops.
     if [ -n "$CT_PID" ]; then
         cl cibadmin --delete-all --force --xpath "//primitive[@type='remote']" >/dev/null 2>&1
@@ -624,38 +612,21 @@ teardown() {
             "$(cat "$(node_dir cluster)/holder.pid" 2>/dev/null)" >/dev/null 2>&1
         stop_node
     fi
-    destroy_containers
+    clear_leftovers
     stop_cluster >/dev/null 2>&1
     destroy_namespaces
 }
-# destroy_containers: any container of an earlier (killed or --keep) run, found by its root.
-destroy_containers() {
+# clear_leftovers: any container of an earlier (killed or --keep) run, found by its root, and the
+# namespaces.
+clear_leftovers() {
     local p
     for p in $(pgrep -f "systemd-nspawn .*-D $NODE_ROOT .*--network-namespace-path=/run/netns/$RM_NS" 2>/dev/null); do
         kill -TERM "$p" 2>/dev/null
         wait_for 30 "old container $p" pid_dead "$p" >/dev/null 2>&1 || kill -KILL "$p" 2>/dev/null
     done
-}
-on_signal() { log "interrupted"; FAILED=$((FAILED + 1)); teardown; summary_and_exit; }
-trap teardown EXIT
-trap on_signal INT TERM HUP
-
-if [ $TEARDOWN_ONLY = 1 ]; then
-    destroy_containers
     destroy_namespaces
-    log "torn down"
-    exit 0
-fi
-
-select_scenarios "$ONLY" "${SCENARIOS[@]}"
-
-setup_failed() {
-    local s
-    log "setup failed: $*"
-    for s in "${SELECTED[@]}"; do echo "FAIL $s: setup failed: $*"; FAILED=$((FAILED + 1)); done
-    teardown
-    summary_and_exit
 }
+suite_begin install --leftovers clear_leftovers
 
 # ------------------------------------------------------------------ setup
 log "results: $RESULTS"
@@ -667,8 +638,7 @@ RPM=$(ls "$BUILD_DIR"/jremoted-*.x86_64.rpm 2>/dev/null | head -1)
 log "packages: $(basename "$DEB") $(basename "$RPM")"
 ensure_node_root || setup_failed "could not build the remote nodes' root $NODE_ROOT"
 
-destroy_containers
-destroy_namespaces
+clear_leftovers
 prepare_results .jrin-results
 prepare_node_dir cluster
 install -o hacluster -g haclient -m 0640 "$KEY" "$(node_dir cluster)/etc-pacemaker/authkey"
@@ -686,8 +656,7 @@ chown root:shadow "$d/shadow" && chmod 640 "$d/shadow"
 add_mount cluster "$d/shadow" /etc/shadow
 write_corosync_conf
 seed_cib
-create_links || setup_failed "could not create namespaces/veth pairs (ip netns)"
-start_holder cluster "$CL_NS" "$CL_NODE" || setup_failed "could not set up the cluster node's namespaces"
+start_nodes cluster
 start_cluster || setup_failed "cluster node did not come up (corosync/pacemakerd)"
 log "cluster node $CL_NODE up"
 

@@ -58,40 +58,18 @@ FLOOD_SECONDS=${FLOOD_SECONDS:-$([ $LONG = 1 ] && echo 60 || echo 20)}
 FLOOD_RATE=${FLOOD_RATE:-2000}
 SIGNON_LIMIT_MS=${SIGNON_LIMIT_MS:-2000}
 MAX_MESSAGE_MIB=${MAX_MESSAGE_MIB:-16}
-RESULTS=$(mkdir -p "$RESULTS" && cd "$RESULTS" && pwd -P) || { echo "cannot create $RESULTS" >&2; exit 2; }
 
-[ "$(id -u)" -eq 0 ] || { echo "run.sh: must run as root (namespaces, mounts)"; echo "stress: 0 passed, 1 failed"; exit 1; }
-lock_suite || { echo "run.sh: another run of this suite is still going; giving up"; echo "stress: 0 passed, 1 failed"; exit 1; }
-
-if [ $TEARDOWN_ONLY = 1 ]; then
-    destroy_namespaces
-    log "torn down"
-    exit 0
-fi
-select_scenarios "$ONLY" "${SCENARIOS[@]}"
-
-PASSED=0 FAILED=0
-summary_and_exit() {
-    print_records
-    echo "stress: $PASSED passed, $FAILED failed"
-    [ $FAILED -eq 0 ] && exit 0 || exit 1
-}
-
-TORN_DOWN=0
-teardown() {
-    [ $TORN_DOWN = 1 ] && return
-    TORN_DOWN=1
+suite_summary() { print_records; }
+suite_keep() {
     stop_prober
-    if [ $KEEP = 1 ]; then
-        log "--keep: left running: daemon pid $(remoted_pid remote), namespace $STRESS_NS; tear down with: $0 --teardown"
-        return
-    fi
+    log "--keep: left running: daemon pid $(remoted_pid remote), namespace $STRESS_NS"
+}
+suite_teardown() {
+    stop_prober
     stop_remoted remote 5 >/dev/null 2>&1
     destroy_namespaces
 }
-on_signal() { log "interrupted"; FAILED=$((FAILED + 1)); teardown; summary_and_exit; }
-trap teardown EXIT
-trap on_signal INT TERM HUP
+suite_begin stress
 
 # ------------------------------------------------------------------ state and logs
 # What a failure leaves behind: the state attack_end saved before stopping the daemon, else the
@@ -469,22 +447,7 @@ print_records() {
 
 # ------------------------------------------------------------------ setup
 log "results: $RESULTS"
-if [ $USE_C = 1 ]; then
-    REMOTED_CMD=$(c_daemon_path) || { log "cannot unpack the C daemon"; FAILED=${#SELECTED[@]}; summary_and_exit; }
-fi
-REMOTED_CMD=${REMOTED_CMD:-$ROOT/bin/jremoted}
-log "daemon under test: $REMOTED_CMD"
-
-setup_failed() {
-    local s
-    log "setup failed: $*"
-    for s in "${SELECTED[@]}"; do echo "FAIL $s: setup failed: $*"; FAILED=$((FAILED + 1)); done
-    teardown
-    summary_and_exit
-}
-
-read -r -a remoted_words <<<"$REMOTED_CMD"
-command -v "${remoted_words[0]}" >/dev/null 2>&1 || setup_failed "REMOTED_CMD not executable: $REMOTED_CMD"
+daemon_under_test
 for tool in python3 setpriv pkg-config cc; do
     command -v $tool >/dev/null 2>&1 || setup_failed "$tool is missing"
 done

@@ -2,24 +2,28 @@
 # The systemd-class suite: jremoted inside a real, booted Debian 12 systemd (systemd-nspawn),
 # driven from outside with Pacemaker's own client library (src/test/c/lrmd-client).
 #
-#   bash src/test/systemd/run.sh            (as root)
+#   run.sh [--only NAME,...] [--keep] [--results DIR] [--list]      (as root)
 #
-# Prints PASS/FAIL per check and ends with "systemd: N passed, N failed"; exit 0 only if all
-# passed. Installs debootstrap and systemd-container if missing; the Debian root is built once
-# (debootstrap, ~30 s) and cached in $SYSTEMD_CACHE; every run boots it with --volatile=overlay,
-# so the cached root is never modified. The container shares the host's network namespace and
-# jremoted listens on a loopback port only the test uses.
+# Prints "PASS check" or "FAIL check: reason" and ends with "systemd: N passed, N failed"; exit 0
+# only if all passed. Installs debootstrap and systemd-container if missing; the Debian root is
+# built once (debootstrap, ~30 s) and cached in $SYSTEMD_CACHE; every run boots it with
+# --volatile=overlay, so the cached root is never modified. The container shares the host's
+# network namespace and jremoted listens on a loopback port only the test uses. Files (logs)
+# stay in the results directory (default <project>/target/systemd-results); --keep has nothing
+# else to keep.
 #
 # Environment (optional):
-#   JREMOTED_JAR    the shaded jar (default: $BUILD_DIR/jremoted.jar, else target/jremoted.jar)
+#   JREMOTED_JAR    the shaded jar run inside the container (default: $BUILD_DIR/jremoted.jar)
 #   BUILD_DIR       Maven build directory (default: <project>/target)
 #   SYSTEMD_CACHE   where the root is cached (default: /var/cache/jremoted-test/systemd-suite)
 #   SYSTEMD_PORT    port jremoted listens on (default: 31297)
-#   KEEP_WORK=1     keep the work directory (logs) after the run
 set -uo pipefail
 exec </dev/null
 cd "$(dirname "$0")/../../.." || exit 2
 ROOT=$PWD
+SUITE_TAG=systemd
+# shellcheck source=../cluster/lib.sh
+source "$ROOT/src/test/cluster/lib.sh"
 BUILD_DIR=${BUILD_DIR:-$ROOT/target}
 JAR=${JREMOTED_JAR:-$BUILD_DIR/jremoted.jar}
 CACHE=${SYSTEMD_CACHE:-/var/cache/jremoted-test/systemd-suite}
@@ -27,67 +31,61 @@ DEBROOT=$CACHE/bookworm-root
 PORT=${SYSTEMD_PORT:-31297}
 JVM_DIR=/usr/lib/jvm
 export DEBIAN_FRONTEND=noninteractive
-
-START=$(date +%s)
-log() { printf '[systemd +%ss] %s\n' "$(( $(date +%s) - START ))" "$*" >&2; }
-now_ms() { date +%s%3N; }
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "PASS $1"; }
-failc() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
-finish() {
-    echo "systemd: $passed passed, $failed failed"
-    [ "$failed" -eq 0 ] && exit 0 || exit 1
+SCENARIOS=(systemd_unit failing_unit start_timeout template_units unknown_unit service_class lsb_daemon
+           dbus_restart)
+usage() { sed -n '2,20p' "$0"; }
+RESULTS=${SYSTEMD_RESULTS:-$BUILD_DIR/systemd-results}
+parse_suite_options "$@"
+WORK=$RESULTS
+NSPAWN_PID=
+JR_PID=
+LEADER=
+suite_teardown() {
+    local jr
+    if [ -n "$JR_PID" ]; then
+        # nsenter forked the daemon into the container's PID namespace: stop it by its own PID.
+        jr=$(ps -o pid= --ppid "$JR_PID" 2>/dev/null | head -1 | tr -d ' ')
+        [ -n "$jr" ] && kill -TERM "$jr" 2>/dev/null
+        for _ in $(seq 1 20); do kill -0 "$JR_PID" 2>/dev/null || break; sleep 0.5; done
+    fi
+    if [ -n "$NSPAWN_PID" ] && kill -0 "$NSPAWN_PID" 2>/dev/null; then
+        kill -TERM "$NSPAWN_PID" 2>/dev/null
+        for _ in $(seq 1 40); do kill -0 "$NSPAWN_PID" 2>/dev/null || break; sleep 0.5; done
+        kill -KILL "$NSPAWN_PID" 2>/dev/null
+    fi
+    log "files in $WORK"
 }
-fatal() { failc setup "$*"; finish; }
-
-[ "$(id -u)" -eq 0 ] || fatal "must run as root (debootstrap, systemd-nspawn)"
+suite_keep() { suite_teardown; }
+# The container is named after this run and the port is the suite's own: nothing to lock.
+suite_begin systemd --no-lock --leftovers true
+find "$WORK" -mindepth 1 -delete
 
 # ------------------------------------------------------------------ packages
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-missing=()
-for p in debootstrap systemd-container pacemaker-dev libglib2.0-dev pkg-config build-essential; do
-    installed "$p" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    log "installing: ${missing[*]}"
-    timeout 600 apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 \
-        || { timeout 300 apt-get update -q >&2; timeout 600 apt-get install -y -q --no-install-recommends "${missing[@]}" >&2; } \
-        || fatal "apt-get install ${missing[*]} failed"
-fi
+REQUIRED_PKGS=(debootstrap systemd-container pacemaker-dev libglib2.0-dev pkg-config build-essential)
+ensure_packages || setup_failed "could not install ${REQUIRED_PKGS[*]}"
 
 [ -f "$JAR" ] || [ ! -f "$ROOT/target/jremoted.jar" ] || JAR=$ROOT/target/jremoted.jar
-[ -f "$JAR" ] || fatal "no jremoted jar at $JAR (build with mvn package, or set JREMOTED_JAR)"
+[ -f "$JAR" ] || setup_failed "no jremoted jar at $JAR (build with mvn package, or set JREMOTED_JAR)"
 JAVA_HOME_HOST=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
 case "$JAVA_HOME_HOST" in
     $JVM_DIR/*) ;;
-    *) fatal "java ($JAVA_HOME_HOST) is not under $JVM_DIR, cannot share it with the container" ;;
+    *) setup_failed "java ($JAVA_HOME_HOST) is not under $JVM_DIR, cannot share it with the container" ;;
 esac
 
 # ------------------------------------------------------------------ the cached root
+# Built once by debian_root (lib.sh); a root from before it (marked .jremoted-root-ok) is used as it is.
 if [ ! -x "$DEBROOT/lib/systemd/systemd" ] || [ ! -f "$DEBROOT/.jremoted-root-ok" ]; then
-    log "building the Debian 12 root in $DEBROOT (debootstrap, about 30 s)"
-    mkdir -p "$CACHE"
-    rm -rf "$DEBROOT.tmp"
-    if ! timeout 900 debootstrap --variant=minbase --include=systemd,dbus,systemd-sysv bookworm \
-            "$DEBROOT.tmp" http://deb.debian.org/debian > "$CACHE/debootstrap.log" 2>&1; then
-        tail -20 "$CACHE/debootstrap.log" >&2
-        fatal "debootstrap failed (log: $CACHE/debootstrap.log)"
-    fi
-    touch "$DEBROOT.tmp/.jremoted-root-ok"
-    rm -rf "$DEBROOT"
-    mv "$DEBROOT.tmp" "$DEBROOT"
+    debian_root "$DEBROOT" bookworm systemd,dbus,systemd-sysv || setup_failed "debootstrap failed (log: $DEBROOT.log)"
 fi
 
 # ------------------------------------------------------------------ work directory
-WORK=$(mktemp -d /tmp/jremoted-systemd.XXXXXX)
 mkdir -p "$WORK/opt" "$WORK/units"
 cp "$JAR" "$WORK/opt/jremoted.jar"
 head -c 256 /dev/urandom > "$WORK/opt/authkey"
 chmod 600 "$WORK/opt/authkey"
 export PCMK_authkey_location=$WORK/opt/authkey
 log "building the test client"
-make -s -C "$ROOT/src/test/c" OUT="$WORK" >"$WORK/make.log" 2>&1 || { cat "$WORK/make.log" >&2; fatal "cannot build lrmd-client"; }
+make -s -C "$ROOT/src/test/c" OUT="$WORK" >"$WORK/make.log" 2>&1 || { cat "$WORK/make.log" >&2; setup_failed "cannot build lrmd-client"; }
 CLIENT=$WORK/lrmd-client
 
 # Test units, visible to the container's systemd through a read-only bind of its
@@ -156,30 +154,7 @@ esac
 EOF
 
 # ------------------------------------------------------------------ boot
-NSPAWN_PID=
-JR_PID=
-LEADER=
-cleanup() {
-    local jr
-    if [ -n "$JR_PID" ]; then
-        # nsenter forked the daemon into the container's PID namespace: stop it by its own PID.
-        jr=$(ps -o pid= --ppid "$JR_PID" 2>/dev/null | head -1 | tr -d ' ')
-        [ -n "$jr" ] && kill -TERM "$jr" 2>/dev/null
-        for _ in $(seq 1 20); do kill -0 "$JR_PID" 2>/dev/null || break; sleep 0.5; done
-    fi
-    if [ -n "$NSPAWN_PID" ] && kill -0 "$NSPAWN_PID" 2>/dev/null; then
-        kill -TERM "$NSPAWN_PID" 2>/dev/null
-        for _ in $(seq 1 40); do kill -0 "$NSPAWN_PID" 2>/dev/null || break; sleep 0.5; done
-        kill -KILL "$NSPAWN_PID" 2>/dev/null
-    fi
-    if [ "${KEEP_WORK:-0}" = 1 ]; then log "work directory kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-if ss -Hltn "sport = :$PORT" 2>/dev/null | grep -q .; then
-    fatal "port $PORT is already in use (set SYSTEMD_PORT)"
-fi
+[ -z "$(ss -Hltn "sport = :$PORT" 2>/dev/null)" ] || setup_failed "port $PORT is already in use (set SYSTEMD_PORT)"
 
 log "booting the container"
 setsid systemd-nspawn --register=no --keep-unit --console=passive --volatile=overlay -b \
@@ -201,8 +176,8 @@ while [ "$(now_ms)" -lt "$deadline" ]; do
     sleep 0.3
 done
 case "$state" in
-    running|degraded) pass "boot (systemd $state in $(( $(date +%s) - START ))s)" ;;
-    *) cat "$WORK/nspawn.log" >&2; fatal "container did not boot (state '$state')" ;;
+    running|degraded) check_passed "boot (systemd $state in $(( $(date +%s) - SUITE_START ))s)" ;;
+    *) cat "$WORK/nspawn.log" >&2; setup_failed "container did not boot (state '$state')" ;;
 esac
 
 in_ct sh -c 'cat > /etc/init.d/jrboth && chmod 755 /etc/init.d/jrboth' < "$WORK/jrboth.init"
@@ -224,8 +199,8 @@ while [ "$(now_ms)" -lt "$deadline" ]; do
     kill -0 "$JR_PID" 2>/dev/null || break
     sleep 0.5
 done
-[ $up = 1 ] || { tail -30 "$WORK/jremoted.out" >&2; fatal "jremoted did not come up inside the container"; }
-pass "jremoted up inside the container"
+[ $up = 1 ] || { tail -30 "$WORK/jremoted.out" >&2; setup_failed "jremoted did not come up inside the container"; }
+check_passed "jremoted up inside the container"
 
 # ------------------------------------------------------------------ helpers
 # run RSC CLASS TYPE ACTION INTERVAL TIMEOUT: one exec through the client library; sets
@@ -245,148 +220,163 @@ run() {
 expect() {
     local name=$1 rc=$2 st=$3 reason=${4:-}
     if [ "$R_RC" = "$rc" ] && [ "$R_STATUS" = "$st" ] && { [ -z "$reason" ] || [[ "$R_REASON" == *"$reason"* ]]; }; then
-        pass "$name"
+        check_passed "$name"
         return 0
     fi
-    failc "$name" "got rc=$R_RC status=$R_STATUS reason='$R_REASON' (want rc=$rc status=$st${reason:+ reason~'$reason'})"
+    check_failed "$name" "got rc=$R_RC status=$R_STATUS reason='$R_REASON' (want rc=$rc status=$st${reason:+ reason~'$reason'})"
     return 1
 }
 unit_prop() { in_ct systemctl show -P "$2" "$1" 2>/dev/null; }
-check() { local name=$1; shift; if "$@"; then pass "$name"; else failc "$name" "check '$*' failed"; fi; }
 
 DROPIN=/run/systemd/system/jrtest.service.d/50-pacemaker.conf
 
 # ------------------------------------------------------------------ scenarios
-run st1 systemd jrtest monitor 0 20000
-expect "probe of a stopped unit: rc 7, reason = ActiveState" 7 0 inactive
-
-run st1 systemd jrtest start 0 20000
-expect "start" 0 0
-check "unit active after start" test "$(unit_prop jrtest.service ActiveState)" = active
-content=$(in_ct cat "$DROPIN" 2>/dev/null)
-check "drop-in written with Before=pacemaker_remote.service" grep -qx 'Before=pacemaker.service pacemaker_remote.service' <<<"$content"
-check "drop-in has [Service] Restart=no" grep -qx 'Restart=no' <<<"$content"
-check "drop-in mode 0644" test "$(in_ct stat -c %a "$DROPIN")" = 644
-check "systemd loaded the drop-in (daemon-reload done)" grep -q "$DROPIN" <<<"$(unit_prop jrtest.service DropInPaths)"
-check "unit ordered before pacemaker_remote.service" grep -qw pacemaker_remote.service <<<"$(unit_prop jrtest.service Before)"
-
-run st1 systemd jrtest start 0 20000
-expect "start of a running unit succeeds" 0 0
-
-run st1 systemd jrtest monitor 10000 20000
-expect "recurring monitor of a running unit" 0 0
-
-run st1 systemd jrtest reload 0 20000
-expect "reload (ReloadUnit)" 0 0
-check "unit's ExecReload ran" in_ct test -s /run/jrtest.reloads
-
-run st1 systemd jrtest stop 0 20000
-expect "stop" 0 0
-check "unit inactive after stop" test "$(unit_prop jrtest.service ActiveState)" = inactive
-check "drop-in removed on stop" in_ct test ! -e "$DROPIN"
-check "systemd forgot the drop-in" test -z "$(unit_prop jrtest.service DropInPaths)"
-
-run st1 systemd jrtest stop 0 20000
-expect "stop of a stopped unit" 0 0
-
-run st1 systemd jrtest meta-data 0 20000
-if [ "$R_RC" = 0 ] && [[ "$R_OUTPUT" == *"jremoted test unit"* ]]; then pass "meta-data carries the unit Description"
-else failc "meta-data" "rc=$R_RC output='${R_OUTPUT:0:200}'"; fi
-
-run sf1 systemd jrfail start 0 20000
-expect "unit that fails to start: rc 1, status error" 1 4 "failed with result 'failed'"
-run sf1 systemd jrfail stop 0 20000
-expect "stop after a failed start" 0 0
-
-run ss1 systemd jrslow start 0 2000
-expect "start outlasting its timeout: rc 1, status timeout" 1 2 "did not complete in time"
-if [ "$R_MS" -ge 6500 ] && [ "$R_MS" -le 12000 ]; then pass "timeout reported at timeout + 5 s (${R_MS} ms)"
-else failc "timeout timing" "took ${R_MS} ms, expected about 7000"; fi
-run ss1 systemd jrslow stop 0 20000
-expect "stop cancels the slow start job" 0 0
-# Killing the half-started oneshot leaves it "failed" rather than "inactive": both are stopped.
-check "slow unit stopped after stop" grep -qxE 'inactive|failed' <<<"$(unit_prop jrslow.service ActiveState)"
-
-run tp1 systemd jrtpl@one start 0 20000
-expect "template instance start (jrtpl@one)" 0 0
-check "instance jrtpl@one.service active" test "$(unit_prop jrtpl@one.service ActiveState)" = active
-check "template instance drop-in" in_ct test -f /run/systemd/system/jrtpl@one.service.d/50-pacemaker.conf
-run tp1 systemd jrtpl@one monitor 0 20000
-expect "template instance monitor" 0 0
-run tp1 systemd jrtpl@one stop 0 20000
-expect "template instance stop" 0 0
-run tp2 systemd jrtpl@.service start 0 20000
-expect "template without instance starts jrtpl@pacemaker.service" 0 0
-check "jrtpl@pacemaker.service active" test "$(unit_prop jrtpl@pacemaker.service ActiveState)" = active
-run tp2 systemd jrtpl@.service stop 0 20000
-expect "template without instance stop" 0 0
-
-run nx1 systemd jrnosuch start 0 20000
-expect "start of an unknown unit: rc 5, not installed" 5 7 "not found"
-check "no drop-in left for an unknown unit" in_ct test ! -e /run/systemd/system/jrnosuch.service.d
-run nx1 systemd jrnosuch stop 0 20000
-expect "stop of an unknown unit: rc 0" 0 0
-run nx1 systemd jrnosuch monitor 0 20000
-expect "probe of an unknown unit: rc 7" 7 0
-run nx1 systemd jrnosuch promote 0 20000
-expect "unsupported action: rc 3" 3 4 "not implemented"
-
-# service: resolution (docs/agents.md §4)
-run sv1 service jrboth start 0 20000
-expect "service:jrboth start" 0 0
-check "service: picks /etc/init.d before the systemd unit" test "$(in_ct cat /run/jrboth.started 2>/dev/null)" = lsb
-run sv1 service jrboth stop 0 20000
-expect "service:jrboth stop (LSB)" 0 0
-run sv2 service jrtest start 0 20000
-expect "service:jrtest start (systemd unit, no init script)" 0 0
-check "service:jrtest went through systemd" test "$(unit_prop jrtest.service ActiveState)" = active
-check "service:jrtest got the drop-in" in_ct test -f "$DROPIN"
-run sv2 service jrtest stop 0 20000
-expect "service:jrtest stop" 0 0
-run sv3 service jrnosuch start 0 20000
-expect "service: with neither: LSB not installed" 5 7 "/etc/init.d/jrnosuch"
-
-# LSB daemon with a pid file, through the executor
-run lb1 lsb jrlsb monitor 0 20000
-expect "LSB probe of a stopped daemon: rc 7" 7 0
-run lb1 lsb jrlsb start 0 20000
-expect "LSB start" 0 0
-run lb1 lsb jrlsb start 0 20000
-expect "LSB start when running" 0 0
-run lb1 lsb jrlsb monitor 5000 20000
-expect "LSB monitor (status) of the running daemon" 0 0
-in_ct sh -c 'kill $(cat /run/jrlsb.pid)'
-sleep 0.3
-run lb1 lsb jrlsb monitor 0 20000
-expect "LSB status 1 (dead, pid file left) maps to rc 7" 7 0
-run lb1 lsb jrlsb stop 0 20000
-expect "LSB stop" 0 0
-run lb1 lsb jrlsb stop 0 20000
-expect "LSB stop when stopped" 0 0
-
-# The bus goes away under the daemon: the next action must reconnect, not hang or fail.
-in_ct systemctl restart dbus.service
-sleep 1
-run st1 systemd jrtest monitor 0 20000
-if [ "$R_RC" = 7 ] && [ "$R_STATUS" = 0 ]; then pass "monitor after a D-Bus restart (reconnected)"
-elif [ "$R_STATUS" = 4 ] && [[ "$R_REASON" == *DBus* ]] && [ "$R_MS" -lt 15000 ]; then
-    # The first call may see the lost connection; it must say so promptly, and the next succeed.
+scenario_systemd_unit() {
+    local content
     run st1 systemd jrtest monitor 0 20000
-    expect "monitor after a D-Bus restart (reconnected on the second try)" 7 0
-else failc "monitor after a D-Bus restart" "rc=$R_RC status=$R_STATUS reason='$R_REASON' in ${R_MS} ms"; fi
-run st1 systemd jrtest start 0 20000
-expect "start after a D-Bus restart (JobRemoved subscription renewed)" 0 0
-run st1 systemd jrtest stop 0 20000
-expect "stop after a D-Bus restart" 0 0
+    expect "probe of a stopped unit: rc 7, reason = ActiveState" 7 0 inactive
 
-if grep -q "No JobRemoved signal" <<<"$(in_ct cat /var/log/jremoted.log 2>/dev/null)"; then
-    failc "job completion by JobRemoved" "the polling fallback was needed (see the daemon log)"
-else
-    pass "every job completion came from JobRemoved"
-fi
+    run st1 systemd jrtest start 0 20000
+    expect "start" 0 0
+    check "unit active after start" test "$(unit_prop jrtest.service ActiveState)" = active
+    content=$(in_ct cat "$DROPIN" 2>/dev/null)
+    check "drop-in written with Before=pacemaker_remote.service" grep -qx 'Before=pacemaker.service pacemaker_remote.service' <<<"$content"
+    check "drop-in has [Service] Restart=no" grep -qx 'Restart=no' <<<"$content"
+    check "drop-in mode 0644" test "$(in_ct stat -c %a "$DROPIN")" = 644
+    check "systemd loaded the drop-in (daemon-reload done)" grep -q "$DROPIN" <<<"$(unit_prop jrtest.service DropInPaths)"
+    check "unit ordered before pacemaker_remote.service" grep -qw pacemaker_remote.service <<<"$(unit_prop jrtest.service Before)"
 
-if [ "$failed" -gt 0 ]; then
-    KEEP_WORK=1
-    in_ct cat /var/log/jremoted.log > "$WORK/jremoted.log" 2>/dev/null
-fi
-finish
+    run st1 systemd jrtest start 0 20000
+    expect "start of a running unit succeeds" 0 0
+
+    run st1 systemd jrtest monitor 10000 20000
+    expect "recurring monitor of a running unit" 0 0
+
+    run st1 systemd jrtest reload 0 20000
+    expect "reload (ReloadUnit)" 0 0
+    check "unit's ExecReload ran" in_ct test -s /run/jrtest.reloads
+
+    run st1 systemd jrtest stop 0 20000
+    expect "stop" 0 0
+    check "unit inactive after stop" test "$(unit_prop jrtest.service ActiveState)" = inactive
+    check "drop-in removed on stop" in_ct test ! -e "$DROPIN"
+    check "systemd forgot the drop-in" test -z "$(unit_prop jrtest.service DropInPaths)"
+
+    run st1 systemd jrtest stop 0 20000
+    expect "stop of a stopped unit" 0 0
+
+    run st1 systemd jrtest meta-data 0 20000
+    if [ "$R_RC" = 0 ] && [[ "$R_OUTPUT" == *"jremoted test unit"* ]]; then check_passed "meta-data carries the unit Description"
+    else check_failed "meta-data" "rc=$R_RC output='${R_OUTPUT:0:200}'"; fi
+}
+
+scenario_failing_unit() {
+    run sf1 systemd jrfail start 0 20000
+    expect "unit that fails to start: rc 1, status error" 1 4 "failed with result 'failed'"
+    run sf1 systemd jrfail stop 0 20000
+    expect "stop after a failed start" 0 0
+}
+
+scenario_start_timeout() {
+    run ss1 systemd jrslow start 0 2000
+    expect "start outlasting its timeout: rc 1, status timeout" 1 2 "did not complete in time"
+    if [ "$R_MS" -ge 6500 ] && [ "$R_MS" -le 12000 ]; then check_passed "timeout reported at timeout + 5 s (${R_MS} ms)"
+    else check_failed "timeout timing" "took ${R_MS} ms, expected about 7000"; fi
+    run ss1 systemd jrslow stop 0 20000
+    expect "stop cancels the slow start job" 0 0
+    # Killing the half-started oneshot leaves it "failed" rather than "inactive": both are stopped.
+    check "slow unit stopped after stop" grep -qxE 'inactive|failed' <<<"$(unit_prop jrslow.service ActiveState)"
+}
+
+scenario_template_units() {
+    run tp1 systemd jrtpl@one start 0 20000
+    expect "template instance start (jrtpl@one)" 0 0
+    check "instance jrtpl@one.service active" test "$(unit_prop jrtpl@one.service ActiveState)" = active
+    check "template instance drop-in" in_ct test -f /run/systemd/system/jrtpl@one.service.d/50-pacemaker.conf
+    run tp1 systemd jrtpl@one monitor 0 20000
+    expect "template instance monitor" 0 0
+    run tp1 systemd jrtpl@one stop 0 20000
+    expect "template instance stop" 0 0
+    run tp2 systemd jrtpl@.service start 0 20000
+    expect "template without instance starts jrtpl@pacemaker.service" 0 0
+    check "jrtpl@pacemaker.service active" test "$(unit_prop jrtpl@pacemaker.service ActiveState)" = active
+    run tp2 systemd jrtpl@.service stop 0 20000
+    expect "template without instance stop" 0 0
+}
+
+scenario_unknown_unit() {
+    run nx1 systemd jrnosuch start 0 20000
+    expect "start of an unknown unit: rc 5, not installed" 5 7 "not found"
+    check "no drop-in left for an unknown unit" in_ct test ! -e /run/systemd/system/jrnosuch.service.d
+    run nx1 systemd jrnosuch stop 0 20000
+    expect "stop of an unknown unit: rc 0" 0 0
+    run nx1 systemd jrnosuch monitor 0 20000
+    expect "probe of an unknown unit: rc 7" 7 0
+    run nx1 systemd jrnosuch promote 0 20000
+    expect "unsupported action: rc 3" 3 4 "not implemented"
+}
+
+scenario_service_class() {
+    # service: resolution (docs/agents.md §4)
+    run sv1 service jrboth start 0 20000
+    expect "service:jrboth start" 0 0
+    check "service: picks /etc/init.d before the systemd unit" test "$(in_ct cat /run/jrboth.started 2>/dev/null)" = lsb
+    run sv1 service jrboth stop 0 20000
+    expect "service:jrboth stop (LSB)" 0 0
+    run sv2 service jrtest start 0 20000
+    expect "service:jrtest start (systemd unit, no init script)" 0 0
+    check "service:jrtest went through systemd" test "$(unit_prop jrtest.service ActiveState)" = active
+    check "service:jrtest got the drop-in" in_ct test -f "$DROPIN"
+    run sv2 service jrtest stop 0 20000
+    expect "service:jrtest stop" 0 0
+    run sv3 service jrnosuch start 0 20000
+    expect "service: with neither: LSB not installed" 5 7 "/etc/init.d/jrnosuch"
+}
+
+scenario_lsb_daemon() {
+    # LSB daemon with a pid file, through the executor
+    run lb1 lsb jrlsb monitor 0 20000
+    expect "LSB probe of a stopped daemon: rc 7" 7 0
+    run lb1 lsb jrlsb start 0 20000
+    expect "LSB start" 0 0
+    run lb1 lsb jrlsb start 0 20000
+    expect "LSB start when running" 0 0
+    run lb1 lsb jrlsb monitor 5000 20000
+    expect "LSB monitor (status) of the running daemon" 0 0
+    in_ct sh -c 'kill $(cat /run/jrlsb.pid)'
+    sleep 0.3
+    run lb1 lsb jrlsb monitor 0 20000
+    expect "LSB status 1 (dead, pid file left) maps to rc 7" 7 0
+    run lb1 lsb jrlsb stop 0 20000
+    expect "LSB stop" 0 0
+    run lb1 lsb jrlsb stop 0 20000
+    expect "LSB stop when stopped" 0 0
+}
+
+scenario_dbus_restart() {
+    # The bus goes away under the daemon: the next action must reconnect, not hang or fail.
+    in_ct systemctl restart dbus.service
+    sleep 1
+    run st1 systemd jrtest monitor 0 20000
+    if [ "$R_RC" = 7 ] && [ "$R_STATUS" = 0 ]; then check_passed "monitor after a D-Bus restart (reconnected)"
+    elif [ "$R_STATUS" = 4 ] && [[ "$R_REASON" == *DBus* ]] && [ "$R_MS" -lt 15000 ]; then
+        # The first call may see the lost connection; it must say so promptly, and the next succeed.
+        run st1 systemd jrtest monitor 0 20000
+        expect "monitor after a D-Bus restart (reconnected on the second try)" 7 0
+    else check_failed "monitor after a D-Bus restart" "rc=$R_RC status=$R_STATUS reason='$R_REASON' in ${R_MS} ms"; fi
+    run st1 systemd jrtest start 0 20000
+    expect "start after a D-Bus restart (JobRemoved subscription renewed)" 0 0
+    run st1 systemd jrtest stop 0 20000
+    expect "stop after a D-Bus restart" 0 0
+
+    if grep -q "No JobRemoved signal" <<<"$(in_ct cat /var/log/jremoted.log 2>/dev/null)"; then
+        check_failed "job completion by JobRemoved" "the polling fallback was needed (see the daemon log)"
+    else
+        check_passed "every job completion came from JobRemoved"
+    fi
+}
+
+run_checked_scenarios
+in_ct cat /var/log/jremoted.log > "$WORK/jremoted.log" 2>/dev/null
+teardown
+summary_and_exit

@@ -11,34 +11,41 @@
 #   * the daemon warns that its own certificate expires within 30 days;
 #   * a key that does not match the certificate stops the daemon with exit status 100.
 #
-# Usage: src/test/x509/run.sh   (needs gnutls-bin, openssl; JREMOTED_JAR or a built target/)
-# Exit status 0 only if every check passed.
-set -u
+#   run.sh [--only NAME,...] [--keep] [--results DIR] [--list]
+#
+# Needs gnutls-bin, openssl; REMOTED_CMD (default <project>/bin/jremoted). Prints "PASS check" or
+# "FAIL check: reason" and one line "x509: N passed, N failed"; exit status 0 only if every check
+# passed. The certificates and logs stay in the results directory (default
+# <project>/target/x509-results); --keep has nothing else to keep.
+set -uo pipefail
+exec </dev/null
 here=$(cd "$(dirname "$0")" && pwd -P)
-project=$(cd "$here/../../.." && pwd -P)
-REMOTED_CMD=${REMOTED_CMD:-$project/bin/jremoted}
-work=$(mktemp -d /tmp/jremoted-x509.XXXXXX)
+ROOT=$(cd "$here/../../.." && pwd -P)
+SUITE_TAG=x509
+# shellcheck source=../cluster/lib.sh
+source "$ROOT/src/test/cluster/lib.sh"
+SCENARIOS=(certificate_sessions pkcs8_server_key mismatched_key_exits_100)
+usage() { sed -n '2,19p' "$0"; }
+RESULTS=${X509_RESULTS:-$ROOT/target/x509-results}
+parse_suite_options "$@"
+REMOTED_CMD=${REMOTED_CMD:-$ROOT/bin/jremoted}
+work=$RESULTS
 port=$(( 20000 + RANDOM % 20000 ))
-failures=0
-passes=0
 daemon_pid=
-
-log() { printf '[x509] %s\n' "$*" >&2; }
-check() {   # check DESCRIPTION CMD...
-    local what=$1; shift
-    if "$@"; then log "ok: $what"; passes=$((passes + 1)); else log "FAILED: $what"; failures=$((failures + 1)); fi
-}
-cleanup() {
+suite_teardown() {
     if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
         kill -TERM "$daemon_pid"; wait "$daemon_pid" 2>/dev/null
     fi
-    if [ $failures -eq 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$work"; else log "files kept in $work"; fi
+    log "files in $work"
 }
-trap cleanup EXIT
+suite_keep() { suite_teardown; }
+# No namespaces: a random loopback port, nothing to lock, no root needed.
+suite_begin x509 --no-lock --no-root --leftovers true
 
 for tool in certtool gnutls-cli openssl python3; do
-    command -v $tool >/dev/null || { log "missing $tool"; exit 2; }
+    command -v $tool >/dev/null || setup_failed "missing $tool"
 done
+find "$work" -mindepth 1 -delete
 
 # ------------------------------------------------------------------ certificates
 cd "$work" || exit 2
@@ -69,7 +76,7 @@ template crl.tmpl cluster-ca "crl_next_update = 30" "crl_number = 1"
 certtool --generate-crl --load-ca-privkey cluster-ca-key.pem --load-ca-certificate cluster-ca.pem \
     --load-certificate stolen.pem --template crl.tmpl --outfile crl.pem 2>/dev/null
 for f in cluster-ca.pem remote1.pem remote1-key.pem node1.pem crl.pem; do
-    [ -s "$f" ] || { log "certtool failed to make $f"; exit 2; }
+    [ -s "$f" ] || setup_failed "certtool failed to make $f"
 done
 grep -q 'BEGIN RSA PRIVATE KEY' remote1-key.pem && log "server key is PKCS#1 (certtool default)"
 # The server key once more as PKCS#8, for a second daemon start below.
@@ -86,7 +93,7 @@ start_daemon() {   # start_daemon KEYFILE [CRL]
     daemon_pid=$!
     local i
     for i in $(seq 1 80); do
-        ss -Hltn "sport = :$port" | grep -q LISTEN && return 0
+        [[ $(ss -Hltn "sport = :$port") == *LISTEN* ]] && return 0
         kill -0 $daemon_pid 2>/dev/null || return 1
         sleep 0.25
     done
@@ -116,55 +123,57 @@ no_reply() { ! grep -aq '<lrmd_reply' "$1.out"; }
 reply_has() { grep -aq "$2" "$1.out"; }
 log_has() { grep -q "$1" remoted.log remoted.out 2>/dev/null; }
 
-log "starting $REMOTED_CMD on port $port"
-if ! start_daemon remote1-key.pem crl.pem; then
-    log "daemon did not start:"; cat remoted.out >&2; failures=1; exit 1
-fi
+scenario_certificate_sessions() {
+    log "starting $REMOTED_CMD on port $port"
+    start_daemon remote1-key.pem crl.pem || { fail "daemon did not start: $(tail -5 remoted.out)"; return 1; }
 
-sign_on good --x509certfile=node1.pem --x509keyfile=node1-key.pem
-check "CA-signed client certificate completes the sign-on" got_reply good
-check "reply announces protocol 1.2" reply_has good 'lrmd_protocol_version="1.2"'
-check "reply carries uptime" reply_has good 'uptime="[0-9]'
-check "server certificate verified by GnuTLS against the CA" grep -aq 'certificate is trusted' good.out good.err
-check "daemon logged the client's certificate" log_has 'authenticated by certificate.*node1'
-check "daemon warned that its own certificate expires within 30 days" log_has 'will expire on'
+    sign_on good --x509certfile=node1.pem --x509keyfile=node1-key.pem
+    check "CA-signed client certificate completes the sign-on" got_reply good
+    check "reply announces protocol 1.2" reply_has good 'lrmd_protocol_version="1.2"'
+    check "reply carries uptime" reply_has good 'uptime="[0-9]'
+    check "server certificate verified by GnuTLS against the CA" grep -aq 'certificate is trusted' good.out good.err
+    check "daemon logged the client's certificate" log_has 'authenticated by certificate.*node1'
+    check "daemon warned that its own certificate expires within 30 days" log_has 'will expire on'
 
-sign_on other-ca --x509certfile=intruder.pem --x509keyfile=intruder-key.pem
-check "certificate from another CA refused" no_reply other-ca
-check "daemon logged why (other CA)" log_has "intruder' not accepted"
+    sign_on other-ca --x509certfile=intruder.pem --x509keyfile=intruder-key.pem
+    check "certificate from another CA refused" no_reply other-ca
+    check "daemon logged why (other CA)" log_has "intruder' not accepted"
 
-sign_on revoked --x509certfile=stolen.pem --x509keyfile=stolen-key.pem
-check "revoked certificate refused" no_reply revoked
-check "daemon logged why (revoked)" log_has "stolen' not accepted.*revoked"
+    sign_on revoked --x509certfile=stolen.pem --x509keyfile=stolen-key.pem
+    check "revoked certificate refused" no_reply revoked
+    check "daemon logged why (revoked)" log_has "stolen' not accepted.*revoked"
 
-sign_on nocert
-check "client without certificate refused" no_reply nocert
+    sign_on nocert
+    check "client without certificate refused" no_reply nocert
 
-# PSK-only: GnuTLS client with the daemon's own (valid) authkey and no certificate support.
-psk_hex=$(od -An -tx1 -v authkey | tr -d ' \n')
-(cat register.bin; sleep 3) | timeout 20 gnutls-cli --port=$port --pskusername=lrmd --pskkey="$psk_hex" \
-    --priority='NORMAL:-KX-ALL:+PSK:+DHE-PSK:+ECDHE-PSK' --insecure localhost >psk.out 2>psk.err
-check "PSK-only client refused (no PSK fallback)" no_reply psk
+    # PSK-only: GnuTLS client with the daemon's own (valid) authkey and no certificate support.
+    local psk_hex; psk_hex=$(od -An -tx1 -v authkey | tr -d ' \n')
+    (cat register.bin; sleep 3) | timeout 20 gnutls-cli --port=$port --pskusername=lrmd --pskkey="$psk_hex" \
+        --priority='NORMAL:-KX-ALL:+PSK:+DHE-PSK:+ECDHE-PSK' --insecure localhost >psk.out 2>psk.err
+    check "PSK-only client refused (no PSK fallback)" no_reply psk
 
-sign_on again --x509certfile=node1.pem --x509keyfile=node1-key.pem
-check "good client still accepted after the refusals" got_reply again
-check "daemon still running" kill -0 "$daemon_pid"
-stop_daemon
+    sign_on again --x509certfile=node1.pem --x509keyfile=node1-key.pem
+    check "good client still accepted after the refusals" got_reply again
+    check "daemon still running" kill -0 "$daemon_pid"
+    stop_daemon
+}
 
 # PKCS#8 server key, no CRL.
-if start_daemon remote1-key.p8.pem; then
+scenario_pkcs8_server_key() {
+    start_daemon remote1-key.p8.pem || { fail "daemon did not start with a PKCS#8 key: $(tail -5 remoted.out)"; return 1; }
     sign_on pkcs8 --x509certfile=node1.pem --x509keyfile=node1-key.pem
     check "PKCS#8 server key works" got_reply pkcs8
     stop_daemon
-else
-    check "daemon starts with a PKCS#8 key" false
-fi
+}
 
 # A key that does not belong to the certificate: TLS set-up fails, exit 100 (do not respawn).
-start_daemon node1-key.pem
-wait "$daemon_pid" 2>/dev/null; rc=$?; daemon_pid=
-check "mismatched key stops the daemon with exit status 100 (got $rc)" test "$rc" = 100
+scenario_mismatched_key_exits_100() {
+    local rc
+    start_daemon node1-key.pem
+    wait "$daemon_pid" 2>/dev/null; rc=$?; daemon_pid=
+    check "mismatched key stops the daemon with exit status 100 (got $rc)" test "$rc" = 100
+}
 
-log "$failures failure(s)"
-echo "x509: $passes passed, $failures failed"
-[ $failures -eq 0 ]
+run_checked_scenarios
+teardown
+summary_and_exit
