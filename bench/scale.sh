@@ -229,6 +229,25 @@ all_online() { [ "$(mon_remote_online)" = "$NODES" ]; }
 all_clone_started() { [ "$(clone_started_count)" -ge "$NODES" ]; }
 all_clone_started_mon() { [ "$(mon_clone_started)" = "$NODES" ]; }
 
+# op_durations OP RSC-PREFIX: from the cluster node's log, how long the controller waited for
+# each OP ("start", "probe") of the resources whose id starts with RSC-PREFIX, from "Requesting
+# local execution" to "Result" (for a remote connection's start: connect, TLS, sign-on).
+op_durations() {
+    awk -v op="$1" -v rsc="$2" '
+        function ms(t,  a) { split(t, a, ":"); return (a[1] * 3600 + a[2] * 60 + a[3]) * 1000 }
+        function key(  i, k) { for (i = 1; i < NF; i++) if ($i == "for") { k = $(i+1) " " $(i+3); sub(/:$/, "", k); return k } }
+        index($0, "Requesting local execution of " op " operation for " rsc) { s[key()] = ms($3); next }
+        index($0, "Result of " op " operation for " rsc) {
+            k = key(); if (!(k in s)) next
+            d[++n] = ms($3) - s[k]; if (!first || s[k] < first) first = s[k]; last = ms($3)
+        }
+        END {
+            if (!n) { print "none"; exit }
+            asort(d)
+            printf "median %d ms, p90 %d ms, max %d ms (%d over %.1f s)\n", d[int((n + 1) / 2)], d[int(n * 0.9)], d[n], n, (last - first) / 1000
+        }' "$(node_dir cluster)/log-pacemaker/pacemaker.log"
+}
+
 # wait_progress SECONDS WHAT COUNTER: like wait_for, polling COUNTER once a second until it
 # reaches NODES, and logging the count every 10 s.
 wait_progress() {
@@ -357,5 +376,7 @@ throttle_modes=$(sed -n 's/.*New throttle mode: \(.*\) (was.*/\1/p' "$(node_dir 
     done
     printf 'cluster node daemons: %s processes, RSS %s MiB, PSS %s MiB\n' "${R[cluster.count]}" "${R[cluster.rss_mib]}" "${R[cluster.pss_mib]}"
     echo "at the end: $still_online of $NODES remote nodes online, failed operations recorded: $failed_ops"
+    echo "remote connection starts (controller's view): $(op_durations start sc-r)"
+    echo "clone probes: $(op_durations probe sdummy); clone starts: $(op_durations start sdummy)"
     echo "controller throttle mode changes: ${throttled:-0} (${throttle_modes:-none})"
 } | tee -a "$SUMMARY_LOG"
