@@ -401,16 +401,28 @@ lock_suite() {
 # destroy_namespaces: end every process left in our namespaces (all started by this suite),
 # then delete them. Safe to call repeatedly and after a crashed or --keep run.
 destroy_namespaces() {
-    local ns pids pid
     destroy_guest
-    for ns in "$CL_NS" "$RM_NS" "$BAD_NS"; do
+    destroy_netns "$CL_NS" "$RM_NS" "$BAD_NS"
+}
+
+# destroy_netns NS...: end every process in these network namespaces (SIGTERM to all of them at
+# once, SIGKILL to whatever is left after 5 s), then delete the namespaces. Namespaces that do not
+# exist are skipped. (bench/scale.sh passes its 100 and more namespaces here: one wait per
+# namespace would add up to minutes.)
+destroy_netns() {
+    local ns pids=() pid existing=()
+    for ns in "$@"; do
         ip netns list 2>/dev/null | grep -qw "^$ns" || continue
-        pids=$(ip netns pids "$ns" 2>/dev/null)
-        for pid in $pids; do kill -TERM "$pid" 2>/dev/null; done
-        for pid in $pids; do wait_for 5 "pid $pid" pid_dead "$pid" >/dev/null 2>&1 || kill -KILL "$pid" 2>/dev/null; done
+        existing+=("$ns")
+        pids+=($(ip netns pids "$ns" 2>/dev/null))
+    done
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+    for pid in "${pids[@]}"; do wait_for 5 "pid $pid" pid_dead "$pid" >/dev/null 2>&1 || kill -KILL "$pid" 2>/dev/null; done
+    for ns in "${existing[@]}"; do
         for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
         ip netns del "$ns" 2>/dev/null
     done
+    return 0
 }
 
 # destroy_guest: what the guest agent (agents/guest) left running when the cluster could not
@@ -587,19 +599,20 @@ nvpairs() {
     printf '  </%s>\n' "$element"
 }
 
-# remote_node_xml ID ADDRESS PORT
+# remote_node_xml ID ADDRESS PORT [MONITOR-INTERVAL [RECONNECT-INTERVAL]] (5 s and 5 s by default)
 remote_node_xml() {
     cat <<EOF
 <primitive id="$1" class="ocf" provider="pacemaker" type="remote">
-$(nvpairs instance_attributes "$1-ia" server="$2" port="$3" reconnect_interval=5s)
+$(nvpairs instance_attributes "$1-ia" server="$2" port="$3" reconnect_interval="${5:-5s}")
   <operations>
-    <op id="$1-monitor" name="monitor" interval="5s" timeout="20s"/>
+    <op id="$1-monitor" name="monitor" interval="${4:-5s}" timeout="20s"/>
   </operations>
 </primitive>
 EOF
 }
 
-# dummy_xml ID: Dummy with its state file at a path we control and a 5 s recurring monitor.
+# dummy_xml ID [INTERVAL]: Dummy with its state file at a path we control and a recurring
+# monitor (every 5 s unless INTERVAL says otherwise).
 dummy_xml() {
     cat <<EOF
 <primitive id="$1" class="ocf" provider="pacemaker" type="Dummy">
@@ -607,7 +620,7 @@ dummy_xml() {
     <nvpair id="$1-state" name="state" value="$STATE_DIR/$1.state"/>
   </instance_attributes>
   <operations>
-    <op id="$1-monitor" name="monitor" interval="5s" timeout="20s"/>
+    <op id="$1-monitor" name="monitor" interval="${2:-5s}" timeout="20s"/>
   </operations>
 </primitive>
 EOF
