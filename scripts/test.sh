@@ -203,7 +203,7 @@ run_suite guests "$ROOT/src/test/guests/run.sh" 1200
 run_suite cluster3 "$ROOT/src/test/cluster3/run.sh" 1800
 run_suite install "$ROOT/src/test/install/run.sh" 900
 run_suite stress "$ROOT/src/test/stress/run.sh" 900
-run_suite cts "$ROOT/src/test/cts/run.sh" 900
+run_suite cts "$ROOT/src/test/cts/run.sh" 1500
 
 [ $failed -gt 0 ] && overall_rc=1
 log "done"

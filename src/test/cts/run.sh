@@ -138,9 +138,11 @@ configure_file() {
 
 # build_cts: the whole preparation into $CTS/build.tmp, moved to $CTS/build when complete.
 build_cts() {
-    local src b rc
+    local src b
     write_private_sources
-    apt_private update -q >&2 || return 1
+    # (A list that cannot be fetched, say a third-party repository without sources, is no reason
+    # to stop: apt-get source below fails if Debian's own is missing.)
+    apt_private update -q >&2 || log "apt-get update (private) reported errors; trying the source anyway"
     rm -rf "$CTS/src" && mkdir -p "$CTS/src" && chmod 777 "$CTS/src"   # apt's _apt user writes there
     (cd "$CTS/src" && apt_private source -q "pacemaker=$PM_VERSION" >&2) || return 1
     src=$(ls -d "$CTS"/src/pacemaker-*/ | head -1); src=${src%/}
@@ -174,8 +176,7 @@ build_cts() {
     dpkg-deb -x "$b"/debs/python3-psutil_*.deb "$b/py" || return 1
     echo "$PM_VERSION" > "$b/.ready"
     rm -rf "$CTS/build"
-    mv "$b" "$CTS/build"
-    # abs_top_builddir was written as $CTS/build: the final place.
+    mv "$b" "$CTS/build"   # the place abs_top_builddir names
 }
 
 ensure_cts() {
