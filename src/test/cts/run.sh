@@ -393,7 +393,7 @@ in_namespaces() {
     mkdir -p "$1"
     timeout --signal=TERM --kill-after=30 1500 \
         unshare --net --pid --mount --fork --mount-proc --propagation private -- \
-        env -i PATH="$WRAP_DIR:/usr/sbin:/usr/bin:/sbin:/bin" LANG=C.UTF-8 HOME=/root PY="python3 -S" TEST_TIMEOUT="$TEST_TIMEOUT" \
+        env -i PATH="$WRAP_DIR:/usr/sbin:/usr/bin:/sbin:/bin" LANG=C.UTF-8 HOME=/root PY="python3 -S -u" TEST_TIMEOUT="$TEST_TIMEOUT" \
             PYTHONPATH="$CTS/build/py/usr/lib/python3/dist-packages" START_TIMEOUT="$START_TIMEOUT" \
             CTS_BUILD="$CTS/build" CTS_WRAPPER="$(wrapper_text)" WRAP_DIR="$WRAP_DIR" WRITE_WRAPPER="$WRITE_WRAPPER" \
             RUN_TESTS="$RUN_TESTS" PCMK_logfile=/var/log/pacemaker/pacemaker.log JREMOTED_JAR="${JREMOTED_JAR:-}" \
@@ -480,7 +480,7 @@ prepare_container() {
 }
 ct_env() {
     echo PATH="$WRAP_DIR:/usr/sbin:/usr/bin:/sbin:/bin"; echo PCMK_logfile=/var/log/pacemaker/pacemaker.log
-    echo PY=python3; echo TEST_TIMEOUT="$TEST_TIMEOUT"; echo CTS_BUILD="$CTS/build"; echo START_TIMEOUT="$START_TIMEOUT"
+    echo PY="python3 -u"; echo TEST_TIMEOUT="$TEST_TIMEOUT"; echo CTS_BUILD="$CTS/build"; echo START_TIMEOUT="$START_TIMEOUT"
     [ -n "${JREMOTED_JAR:-}" ] && echo JREMOTED_JAR="$JREMOTED_JAR"
     return 0
 }
@@ -497,6 +497,11 @@ run_container_shard() {
 scenario_systemd() {
     local names=() k pids=() env=() f
     command -v systemd-nspawn >/dev/null || { scenario_failed "systemd-nspawn missing (package systemd-container)"; return 1; }
+    # The install suite's root (built once with debootstrap, under its own lock).
+    if [ ! -e "$NODE_ROOT/.jremoted-ready" ] && [ -z "${CTS_ROOT:-}" ]; then
+        log "no root at $NODE_ROOT yet: building it (src/test/install/run.sh --prepare)"
+        bash "$ROOT/src/test/install/run.sh" --prepare >&2
+    fi
     [ -e "$NODE_ROOT/.jremoted-ready" ] || { scenario_failed "no booted root at $NODE_ROOT (src/test/install/run.sh --prepare builds it)"; return 1; }
     # The list, from the first container (which then runs shard 0).
     mapfile -t env < <(ct_env)
