@@ -24,8 +24,9 @@
 #
 # Environment: REMOTED_CMD, JREMOTED_JAR, BUILD_DIR, CTS_CACHE (default
 # /var/cache/jremoted-test/cts), CTS_ROOT (the booted root, default
-# /var/cache/jremoted-test/install-root), CTS_START_TIMEOUT (seconds cts-exec waits for the
-# daemon's "successfully started" log line per test, default 30).
+# /var/cache/jremoted-test/install-root), CTS_SHARDS (4), CTS_START_TIMEOUT (seconds cts-exec
+# waits for the daemon's "successfully started" log line per test, default 30),
+# CTS_TEST_TIMEOUT (bound on one test, default 300).
 set -uo pipefail
 exec </dev/null
 HERE=$(cd "$(dirname "$0")" && pwd -P)
@@ -64,7 +65,7 @@ usage: $0 [options]
   --results DIR     results directory (default: <project>/target/cts-results)
   --list            list the scenario names
 environment: REMOTED_CMD (daemon command, default <project>/bin/jremoted), CTS_CACHE, CTS_ROOT,
-  CTS_START_TIMEOUT (default 30 s)
+  CTS_SHARDS (4), CTS_START_TIMEOUT (30 s), CTS_TEST_TIMEOUT (300 s)
 EOF
 }
 
