@@ -41,7 +41,7 @@ PKGS=(maven build-essential pkg-config pacemaker-dev libglib2.0-dev gnutls-bin
       debootstrap systemd-container rpm lintian
       pacemaker pacemaker-cli-utils corosync resource-agents
       podman runc qemu-system-x86 libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
-      crmsh pcs e2fsprogs python3)
+      crmsh pcs e2fsprogs python3 dpkg-dev psmisc)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
@@ -203,6 +203,7 @@ run_suite guests "$ROOT/src/test/guests/run.sh" 1200
 run_suite cluster3 "$ROOT/src/test/cluster3/run.sh" 1800
 run_suite install "$ROOT/src/test/install/run.sh" 900
 run_suite stress "$ROOT/src/test/stress/run.sh" 900
+run_suite cts "$ROOT/src/test/cts/run.sh" 1500
 
 [ $failed -gt 0 ] && overall_rc=1
 log "done"
