@@ -241,6 +241,10 @@ teardown() {
     for k in "${!CT_PID[@]}"; do stop_container "$k"; done
     # (Shards other than 0 were booted in subshells: found by their machine name.)
     destroy_containers
+    # Namespace shards still running (an interrupted run): `timeout` put each in a process group
+    # of its own, out of reach of a signal to ours. The first process of each PID namespace
+    # carries this run's results path in its arguments; ending it ends everything inside.
+    pkill -TERM -f -- "cts-ns $RESULTS/" 2>/dev/null
 }
 on_signal() { log "interrupted"; FAILED=$((FAILED + 1)); teardown; summary_and_exit; }
 trap teardown EXIT
@@ -374,9 +378,25 @@ for d in /usr/sbin /usr/lib/pacemaker /usr/share/pacemaker /etc/init.d /usr/lib/
     mount -t overlay "cts-ov$i" -o "lowerdir=$d,upperdir=$PWD/overlay/$i/up,workdir=$PWD/overlay/$i/work" "$d" || exit 91
 done
 mkdir -p etc-pacemaker log
+# The tree under test may lie under /tmp or /run too (a CI checkout): its directories ($KEEP_PATHS,
+# one a line) are bound here first and moved back to their own paths once the fresh /tmp and /run
+# are mounted, so the daemon command means the same inside.
+n=0
+while IFS= read -r p; do
+    case $p in /tmp/*|/run/*) ;; *) continue ;; esac
+    n=$((n + 1)); mkdir -p "keep/$n" && mount --bind "$p" "keep/$n" || exit 92
+    printf "%s\n" "$p" > "keep/$n.path"
+done <<KEEP
+$KEEP_PATHS
+KEEP
 mount --bind etc-pacemaker /etc/pacemaker && mount --bind log /var/log/pacemaker \
     && mount -t tmpfs -o mode=1777,size=256m cts-shm /dev/shm && mount -t tmpfs -o mode=755 cts-run /run \
     && mount -t tmpfs -o mode=1777 cts-tmp /tmp || exit 92
+i=0
+while [ $i -lt $n ]; do
+    i=$((i + 1)); p=$(cat "keep/$i.path")
+    mkdir -p "$p" && mount --move "keep/$i" "$p" || exit 92
+done
 mkdir -p /run/resource-agents /run/lock
 cp -a "$CTS_BUILD/root/." / && sh -c "$WRITE_WRAPPER" "$WRAP_DIR" <<EOF || exit 93
 $CTS_WRAPPER
@@ -386,6 +406,22 @@ case $mode in
     *) sh -c "$RUN_TESTS" . "$@" ;;
 esac
 '
+# keep_paths: the directories the daemon under test needs (the tree, the build, the jar's, the
+# command's own), outermost first and without those inside another, one a line.
+keep_paths() {
+    local p kept=() k inside
+    for p in "$ROOT" "$BUILD_DIR" "$(dirname "${JREMOTED_JAR:-$BUILD_DIR/jremoted.jar}")" \
+             "$(dirname "${remoted_words[0]}")"; do
+        p=$(readlink -f "$p" 2>/dev/null) || continue
+        [ -d "$p" ] || continue
+        inside=0
+        for k in "${kept[@]}"; do
+            case $p/ in "$k"/*) inside=1 ;; esac
+        done
+        [ $inside -eq 1 ] || kept+=("$p")
+    done
+    printf '%s\n' "${kept[@]}"
+}
 # in_namespaces DIR MODE ARGS...: NS_SCRIPT in fresh network, PID and mount namespaces.
 # A clean environment: what cts-exec, the helper and the daemon read is only what is set here
 # (no PCMK_* of the caller); python3 -S leaves the system's site-packages out: psutil comes from
@@ -398,6 +434,7 @@ in_namespaces() {
             PYTHONPATH="$CTS/build/py/usr/lib/python3/dist-packages" START_TIMEOUT="$START_TIMEOUT" \
             CTS_BUILD="$CTS/build" CTS_WRAPPER="$(wrapper_text)" WRAP_DIR="$WRAP_DIR" WRITE_WRAPPER="$WRITE_WRAPPER" \
             RUN_TESTS="$RUN_TESTS" PCMK_logfile=/var/log/pacemaker/pacemaker.log JREMOTED_JAR="${JREMOTED_JAR:-}" \
+            KEEP_PATHS="$(keep_paths)" \
             ${JAVA_HOME:+JAVA_HOME=$JAVA_HOME} \
         sh -c "$NS_SCRIPT" cts-ns "$@" 9>&-
 }
